@@ -1,0 +1,183 @@
+//! Frames between an operator's client (desktop app, CLI, tests) and the server, on
+//! `/ws/v1/agent`.
+//!
+//! The first frame a client sends is [`AgentRequest::Hello`]; the server answers
+//! [`AgentEvent::Welcome`] and then replays missing events for every [`ResumePoint`].
+//! Requests that expect an answer carry a client-chosen `req` number echoed in
+//! [`AgentEvent::Ack`], [`AgentEvent::HistoryPage`] or [`AgentEvent::Error`].
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{
+    ConversationEvent, ConversationSummary, Operator, ProtocolError, ResumePoint, RingEnd, Side,
+    Status,
+};
+
+/// A frame from an agent client to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AgentRequest {
+    /// Authenticates the socket and asks for replay. Must be the first frame.
+    Hello {
+        /// [`crate::PROTOCOL_VERSION`].
+        protocol: u32,
+        /// Session token from `POST /api/v1/login`.
+        token: String,
+        /// Last seq seen per conversation the client holds.
+        resume: Vec<ResumePoint>,
+    },
+    /// Changes this operator's status.
+    SetStatus {
+        /// Request number.
+        req: u32,
+        /// New status.
+        status: Status,
+    },
+    /// Accepts a ringing call.
+    Accept {
+        /// Request number.
+        req: u32,
+        /// Conversation id.
+        conversation_id: String,
+    },
+    /// Declines a ringing call (it keeps ringing for others).
+    Decline {
+        /// Request number.
+        req: u32,
+        /// Conversation id.
+        conversation_id: String,
+    },
+    /// Ends a conversation the operator takes part in.
+    Close {
+        /// Request number.
+        req: u32,
+        /// Conversation id.
+        conversation_id: String,
+    },
+    /// Sends a message. Sending into a ringing call accepts it first.
+    Send {
+        /// Request number.
+        req: u32,
+        /// Conversation id.
+        conversation_id: String,
+        /// Idempotency key: resending the same id returns the original seq.
+        client_msg_id: String,
+        /// Plain text, at most [`crate::limits::MAX_MESSAGE_BYTES`].
+        text: String,
+    },
+    /// Reports how far this client has received and shown a conversation.
+    Receipt {
+        /// Conversation id.
+        conversation_id: String,
+        /// Highest seq received.
+        delivered: u32,
+        /// Highest seq shown.
+        seen: u32,
+    },
+    /// Asks for a page of history, newest last.
+    History {
+        /// Request number.
+        req: u32,
+        /// Conversation id.
+        conversation_id: String,
+        /// Only events with a seq below this; `None` for the newest page.
+        before_seq: Option<u32>,
+        /// Page size, at most [`crate::limits::MAX_HISTORY_PAGE`].
+        limit: u32,
+    },
+    /// Keep-alive; answered with an `Ack`.
+    Ping {
+        /// Request number.
+        req: u32,
+    },
+}
+
+/// A frame from the server to an agent client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AgentEvent {
+    /// The socket is authenticated.
+    Welcome {
+        /// Who is logged in.
+        operator: Operator,
+        /// The operator's current status.
+        status: Status,
+        /// Open conversations the operator takes part in or is being rung for.
+        conversations: Vec<ConversationSummary>,
+    },
+    /// A new event in a conversation the operator takes part in (or is rung for).
+    Event {
+        /// Conversation id.
+        conversation_id: String,
+        /// The event.
+        event: ConversationEvent,
+    },
+    /// The resume gap was too large: these are the newest events; drop what you hold.
+    Snapshot {
+        /// Conversation id.
+        conversation_id: String,
+        /// Newest events, oldest first.
+        events: Vec<ConversationEvent>,
+    },
+    /// A call rings for this operator.
+    Ringing {
+        /// The calling conversation.
+        conversation: ConversationSummary,
+    },
+    /// A call stopped ringing for this operator.
+    RingStopped {
+        /// Conversation id.
+        conversation_id: String,
+        /// Why.
+        reason: RingEnd,
+    },
+    /// Details of a conversation changed (visitor page, connection, participants).
+    ConversationUpdated {
+        /// The new summary.
+        conversation: ConversationSummary,
+    },
+    /// The other side's read marks moved.
+    Receipt {
+        /// Conversation id.
+        conversation_id: String,
+        /// Whose marks.
+        side: Side,
+        /// Highest seq received.
+        delivered: u32,
+        /// Highest seq shown.
+        seen: u32,
+    },
+    /// This operator's status changed (by this or another session).
+    StatusChanged {
+        /// The new status.
+        status: Status,
+    },
+    /// A request succeeded.
+    Ack {
+        /// The request number.
+        req: u32,
+        /// For `Send`: the message's seq.
+        seq: Option<u32>,
+    },
+    /// Answer to `History`.
+    HistoryPage {
+        /// The request number.
+        req: u32,
+        /// Conversation id.
+        conversation_id: String,
+        /// Events, oldest first.
+        events: Vec<ConversationEvent>,
+        /// Whether older events exist.
+        has_more: bool,
+    },
+    /// A request (or an unparseable frame, with `req` unknown) failed.
+    Error {
+        /// The request number, if known.
+        req: Option<u32>,
+        /// What went wrong.
+        error: ProtocolError,
+    },
+}

@@ -1,0 +1,154 @@
+//! Frames between the visitor widget and the server, on `/ws/v1/visitor`.
+//!
+//! A visitor has at most one open conversation. The widget keeps the signed `visitor_token`
+//! from [`VisitorEvent::Welcome`] (localStorage) so a reload resumes the same chat.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{
+    ConversationEvent, ConversationState, OperatorRef, PageInfo, ProtocolError, ReadMarks,
+    SurveyAnswer, SurveyField,
+};
+
+/// A frame from the widget to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum VisitorRequest {
+    /// Identifies the visitor. Must be the first frame.
+    Hello {
+        /// [`crate::PROTOCOL_VERSION`].
+        protocol: u32,
+        /// Token from an earlier `Welcome`, if the widget has one.
+        visitor_token: Option<String>,
+        /// The page the widget is on.
+        page: PageInfo,
+        /// The browser's IANA time zone (`Intl`), e.g. `Europe/Berlin`.
+        time_zone: Option<String>,
+        /// Highest seq the widget holds of its open conversation.
+        last_seq: Option<u32>,
+    },
+    /// The visitor moved to another page.
+    PageView {
+        /// The new page.
+        page: PageInfo,
+    },
+    /// Calls: opens a conversation (after the optional pre-chat survey).
+    StartChat {
+        /// Request number.
+        req: u32,
+        /// Survey answers (`name` and `email` keys also name the visitor).
+        survey: Vec<SurveyAnswer>,
+    },
+    /// Sends a message into the open conversation.
+    Send {
+        /// Request number.
+        req: u32,
+        /// Idempotency key.
+        client_msg_id: String,
+        /// Plain text.
+        text: String,
+    },
+    /// Reports how far the widget has received and shown the conversation.
+    Receipt {
+        /// Highest seq received.
+        delivered: u32,
+        /// Highest seq shown.
+        seen: u32,
+    },
+    /// Ends the open conversation.
+    Close {
+        /// Request number.
+        req: u32,
+    },
+    /// Leaves a message while no operator is online.
+    OfflineMessage {
+        /// Request number.
+        req: u32,
+        /// The visitor's name.
+        name: String,
+        /// Where to answer.
+        email: String,
+        /// The message.
+        text: String,
+    },
+}
+
+/// The visitor's view of its open conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitorConversation {
+    /// Conversation id.
+    pub id: String,
+    /// Where it stands.
+    pub state: ConversationState,
+    /// Operators taking part.
+    pub operators: Vec<OperatorRef>,
+    /// Highest committed seq.
+    pub last_seq: u32,
+    /// The operators' read marks.
+    pub operator_marks: ReadMarks,
+}
+
+/// A frame from the server to the widget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum VisitorEvent {
+    /// The visitor is identified.
+    Welcome {
+        /// Signed token to keep and send in the next `Hello`.
+        visitor_token: String,
+        /// Stable visitor id.
+        visitor_id: String,
+        /// Whether any operator is Online (the chat button's state).
+        online: bool,
+        /// Pre-chat survey fields (empty: no survey).
+        survey: Vec<SurveyField>,
+        /// The open conversation, if any.
+        conversation: Option<VisitorConversation>,
+    },
+    /// A new event in the open conversation (also sent as replay after `Welcome`).
+    Event {
+        /// Conversation id.
+        conversation_id: String,
+        /// The event.
+        event: ConversationEvent,
+    },
+    /// The resume gap was too large: these are the newest events; drop what you hold.
+    Snapshot {
+        /// Conversation id.
+        conversation_id: String,
+        /// Newest events, oldest first.
+        events: Vec<ConversationEvent>,
+    },
+    /// Whether any operator is Online changed.
+    Availability {
+        /// True when at least one operator is Online.
+        online: bool,
+    },
+    /// The operators' read marks moved.
+    Receipt {
+        /// Highest seq received by an operator.
+        delivered: u32,
+        /// Highest seq shown to an operator.
+        seen: u32,
+    },
+    /// A request succeeded.
+    Ack {
+        /// The request number.
+        req: u32,
+        /// For `Send`: the message's seq. For `StartChat`: unused.
+        seq: Option<u32>,
+        /// For `StartChat`: the new conversation.
+        conversation: Option<VisitorConversation>,
+    },
+    /// A request failed.
+    Error {
+        /// The request number, if known.
+        req: Option<u32>,
+        /// What went wrong.
+        error: ProtocolError,
+    },
+}
