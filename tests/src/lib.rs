@@ -1,1 +1,7 @@
-//! placeholder
+//! Shared harness for Switchboard's end-to-end tests: start the real server on a free port with a
+//! temporary data directory, a real headless Chromium visitor, and the real desktop app through
+//! tauri-driver. Each module owns one of those parts.
+
+pub mod browser;
+pub mod desktop;
+pub mod server;

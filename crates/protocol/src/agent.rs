@@ -17,7 +17,6 @@ use crate::{
 /// A frame from an agent client to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export)]
 pub enum AgentRequest {
     /// Authenticates the socket and asks for replay. Must be the first frame.
     Hello {
@@ -97,7 +96,6 @@ pub enum AgentRequest {
 /// A frame from the server to an agent client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export)]
 pub enum AgentEvent {
     /// The socket is authenticated.
     Welcome {

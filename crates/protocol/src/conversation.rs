@@ -12,7 +12,6 @@ pub type Millis = i64;
 /// An operator's availability. Only `Online` operators ring for new calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Status {
     /// Takes new calls and proactive invitations.
     Online,
@@ -25,7 +24,6 @@ pub enum Status {
 /// What an operator may do beyond chatting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Role {
     /// Manages operators and account settings.
     Admin,
@@ -35,7 +33,6 @@ pub enum Role {
 
 /// An operator as other parties see them (visitors see only the name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct OperatorRef {
     /// Stable operator id.
     pub id: String,
@@ -45,7 +42,6 @@ pub struct OperatorRef {
 
 /// The logged-in operator's own record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct Operator {
     /// Stable operator id.
     pub id: String,
@@ -60,7 +56,6 @@ pub struct Operator {
 /// Who wrote or caused an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
 pub enum Author {
     /// The conversation's visitor.
     Visitor {
@@ -82,7 +77,6 @@ pub enum Author {
 /// Clients render spans as DOM text nodes / anchors, never as HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
 pub enum TextSpan {
     /// Plain text.
     Text {
@@ -101,7 +95,6 @@ pub enum TextSpan {
 /// Where a conversation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ConversationState {
     /// The visitor called; no operator has accepted yet.
     Ringing,
@@ -113,7 +106,6 @@ pub enum ConversationState {
 
 /// One stored, sequenced event of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct ConversationEvent {
     /// Gap-free position in the conversation, starting at 1.
     pub seq: u32,
@@ -127,7 +119,6 @@ pub struct ConversationEvent {
 /// What a conversation event says happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export)]
 pub enum EventBody {
     /// A chat message. `text` is already normalised (emoticons, `/nosmile`) by the server.
     Message {
@@ -164,7 +155,6 @@ pub enum EventBody {
 
 /// A pre-chat survey field, configured in the account settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct SurveyField {
     /// Key sent back in [`SurveyAnswer::key`]. `name` and `email` are also used as the
     /// visitor's name and email.
@@ -180,7 +170,6 @@ pub struct SurveyField {
 /// The input kind of a survey field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum SurveyFieldKind {
     /// One line of text.
     Text,
@@ -192,7 +181,6 @@ pub enum SurveyFieldKind {
 
 /// A visitor's answer to one survey field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct SurveyAnswer {
     /// The field key.
     pub key: String,
@@ -202,7 +190,6 @@ pub struct SurveyAnswer {
 
 /// A page the visitor is on, as reported by the widget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[ts(export)]
 pub struct PageInfo {
     /// The page URL.
     pub url: String,
@@ -215,7 +202,6 @@ pub struct PageInfo {
 
 /// What an operator knows about a conversation's visitor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct VisitorInfo {
     /// Stable visitor id.
     pub id: String,
@@ -235,7 +221,6 @@ pub struct VisitorInfo {
 
 /// A conversation as listed to an operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct ConversationSummary {
     /// Conversation id.
     pub id: String,
@@ -261,7 +246,6 @@ pub struct ConversationSummary {
 /// Which side of a conversation a read mark belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Side {
     /// The visitor.
     Visitor,
@@ -271,7 +255,6 @@ pub enum Side {
 
 /// How far one side has received (`delivered`) and displayed (`seen`) a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[ts(export)]
 pub struct ReadMarks {
     /// Highest seq the side's client has received.
     pub delivered: u32,
@@ -282,7 +265,6 @@ pub struct ReadMarks {
 /// Why a ringing call stopped ringing for an operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
 pub enum RingEnd {
     /// Another operator accepted it.
     Taken {
@@ -299,7 +281,6 @@ pub enum RingEnd {
 
 /// The last sequence a client saw for one conversation; sent on reconnect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct ResumePoint {
     /// Conversation id.
     pub conversation_id: String,

@@ -6,7 +6,6 @@ use ts_rs::TS;
 /// Stable error codes carried by [`ProtocolError`] and HTTP error bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ErrorCode {
     /// The frame was not valid JSON or not a known request.
     MalformedFrame,
@@ -34,7 +33,6 @@ pub enum ErrorCode {
 
 /// An error reply: the code to branch on and a message to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct ProtocolError {
     /// Machine-readable code.
     pub code: ErrorCode,

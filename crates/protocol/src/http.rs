@@ -7,7 +7,6 @@ use crate::{Millis, Operator};
 
 /// `POST /api/v1/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct LoginRequest {
     /// Operator email.
     pub email: String,
@@ -17,7 +16,6 @@ pub struct LoginRequest {
 
 /// Successful login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct LoginResponse {
     /// Bearer session token for the agent socket and HTTP calls.
     pub token: String,
@@ -30,7 +28,6 @@ pub struct LoginResponse {
 
 /// Body of every HTTP error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct HttpError {
     /// What went wrong.
     pub error: crate::ProtocolError,

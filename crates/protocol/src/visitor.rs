@@ -14,7 +14,6 @@ use crate::{
 /// A frame from the widget to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export)]
 pub enum VisitorRequest {
     /// Identifies the visitor. Must be the first frame.
     Hello {
@@ -77,7 +76,6 @@ pub enum VisitorRequest {
 
 /// The visitor's view of its open conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct VisitorConversation {
     /// Conversation id.
     pub id: String,
@@ -94,7 +92,6 @@ pub struct VisitorConversation {
 /// A frame from the server to the widget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export)]
 pub enum VisitorEvent {
     /// The visitor is identified.
     Welcome {
