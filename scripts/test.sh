@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every Switchboard test: lints, the UI and widget unit tests (vitest), and the whole Rust
+# suite (unit, server integration, widget in headless Chromium, desktop app through
+# tauri-driver under Xvfb with a real keychain). Installs what it needs first. Exits non-zero,
+# with a banner, on the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+stage() { printf '\n\033[1;34m==== %s ====\033[0m\n' "$*"; }
+failed() {
+  local code=$?
+  printf '\n\033[1;31m#### SWITCHBOARD TESTS FAILED (stage: %s, exit %s) ####\033[0m\n' "${current_stage:-setup}" "$code" >&2
+  exit "$code"
+}
+trap failed ERR
+run_stage() { current_stage="$1"; stage "$1"; shift; "$@"; }
+
+run_stage "setup" scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+mkdir -p "$root/test-artifacts"
+
+run_stage "build: widget" npm --prefix widget run build
+run_stage "build: ui" npm --prefix ui run build
+run_stage "build: server, clients, desktop app" scripts/build.sh
+
+run_stage "lint: rustfmt" cargo fmt --all --check
+run_stage "lint: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+run_stage "lint: widget types" npm --prefix widget run lint
+run_stage "lint: ui types" npm --prefix ui run lint
+
+run_stage "unit: widget (vitest)" npm --prefix widget test
+run_stage "unit: ui (vitest)" npm --prefix ui test
+run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
+  scripts/desktop-session.sh cargo nextest run --workspace --no-fail-fast
+
+trap - ERR
+printf '\n\033[1;32m==== all Switchboard tests passed ====\033[0m\n'
