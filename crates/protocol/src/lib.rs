@@ -16,7 +16,7 @@ pub mod visitor;
 pub use agent::{AgentEvent, AgentRequest};
 pub use conversation::*;
 pub use error::{ErrorCode, ProtocolError};
-pub use visitor::{VisitorEvent, VisitorRequest};
+pub use visitor::{VisitorConversation, VisitorEvent, VisitorRequest};
 
 /// Version of this protocol; sent in every hello and checked by the server.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,1 +1,67 @@
-//! placeholder
+//! The Switchboard chat server: HTTP + WebSocket (axum), call routing, SQLite storage and the
+//! widget's static files. `main.rs` is the command line; [`serve`] runs the server.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod hub;
+pub mod routes;
+pub mod settings;
+pub mod store;
+pub mod text;
+pub mod validate;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+pub use config::Config;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Runs the server until Ctrl+C or SIGTERM: opens the data directory, creates the first admin
+/// on first run, and serves the API, the sockets and the widget.
+pub async fn serve(config: &Config) -> anyhow::Result<()> {
+    let store = config.open_store().await?;
+    println!(
+        "switchboard-server: data directory {}",
+        config.data_dir().display()
+    );
+    cli::ensure_first_admin(&store).await?;
+    let settings = settings::Settings::new(store.clone());
+    let tokens = auth::VisitorTokens::new(&settings.visitor_secret().await?);
+    let hub = Arc::new(hub::Hub::load(store, settings, tokens).await?);
+    let app = routes::router(routes::AppState::new(hub), &config.widget_dir);
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    println!(
+        "switchboard-server: listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("SIGTERM handler installs");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,179 @@
+//! `/ws/v1/agent`: an operator's socket. Hello (token + resume points) first, then requests
+//! answered with Ack / HistoryPage / Error, while hub frames flow out.
+
+use axum::extract::ws::WebSocket;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::response::Response;
+use switchboard_protocol::{AgentEvent, AgentRequest, ErrorCode, ProtocolError, PROTOCOL_VERSION};
+
+use super::socket::{self, Incoming, Reader};
+use super::AppState;
+use crate::hub::{frame_of, Hub};
+use crate::store::OperatorRecord;
+
+/// Upgrades to an agent socket.
+pub async fn upgrade(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    socket::bounded(upgrade).on_upgrade(move |socket| run(socket, state))
+}
+
+fn error(req: Option<u32>, error: ProtocolError) -> AgentEvent {
+    AgentEvent::Error { req, error }
+}
+
+async fn run(mut socket: WebSocket, state: AppState) {
+    let mut reader = Reader::default();
+    let Some((record, resume)) = handshake(&mut socket, &mut reader, &state.hub).await else {
+        return;
+    };
+    let operator = record.operator.id.clone();
+    let greeting = match state.hub.connect_agent(record, &resume).await {
+        Ok(greeting) => greeting,
+        Err(e) => return socket::refuse(&mut socket, frame_of(&error(None, e))).await,
+    };
+    let mut link = greeting.link;
+    let mut alive = true;
+    for frame in greeting.frames {
+        alive = alive && socket::send(&mut socket, frame).await;
+    }
+    while alive {
+        tokio::select! {
+            received = socket.recv() => {
+                let reply = match reader.decode::<AgentRequest>(&mut socket, received).await {
+                    Incoming::Request(request) => handle(&state.hub, &operator, request).await,
+                    Incoming::Bad(e) => Some(error(None, e)),
+                    Incoming::Control => None,
+                    Incoming::Closed => break,
+                };
+                if let Some(reply) = reply {
+                    alive = socket::send(&mut socket, frame_of(&reply)).await;
+                }
+            }
+            pushed = link.frames.recv() => match pushed {
+                Some(frame) => alive = socket::send(&mut socket, frame).await,
+                None => {
+                    socket::close_too_slow(&mut socket).await;
+                    break;
+                }
+            },
+        }
+    }
+    state.hub.disconnect_agent(&operator, link.id);
+}
+
+/// Waits for Hello, checks version and token. Refuses the socket on failure.
+async fn handshake(
+    socket: &mut WebSocket,
+    reader: &mut Reader,
+    hub: &Hub,
+) -> Option<(OperatorRecord, Vec<switchboard_protocol::ResumePoint>)> {
+    let received = tokio::time::timeout(socket::HELLO_TIMEOUT, socket.recv())
+        .await
+        .ok()?;
+    let refusal = match reader.decode::<AgentRequest>(socket, received).await {
+        Incoming::Request(AgentRequest::Hello {
+            protocol,
+            token,
+            resume,
+        }) => {
+            if protocol != PROTOCOL_VERSION {
+                ProtocolError::new(
+                    ErrorCode::UnsupportedVersion,
+                    format!("this server speaks protocol {PROTOCOL_VERSION}"),
+                )
+            } else {
+                match hub.authenticate(&token).await {
+                    Ok(Some(record)) => return Some((record, resume)),
+                    Ok(None) => ProtocolError::new(
+                        ErrorCode::Unauthorized,
+                        "the session is invalid or expired; log in again",
+                    ),
+                    Err(e) => e,
+                }
+            }
+        }
+        Incoming::Request(_) => {
+            ProtocolError::new(ErrorCode::Unauthorized, "the first frame must be hello")
+        }
+        Incoming::Bad(e) => e,
+        Incoming::Control | Incoming::Closed => return None,
+    };
+    socket::refuse(socket, frame_of(&error(None, refusal))).await;
+    None
+}
+
+/// Carries out one request; returns the answer to send (if any).
+async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<AgentEvent> {
+    let ack = |req: u32, result: Result<(), ProtocolError>| match result {
+        Ok(()) => AgentEvent::Ack { req, seq: None },
+        Err(e) => error(Some(req), e),
+    };
+    Some(match request {
+        AgentRequest::Hello { .. } => error(
+            None,
+            ProtocolError::new(ErrorCode::Conflict, "already authenticated"),
+        ),
+        AgentRequest::SetStatus { req, status } => ack(req, hub.set_status(operator, status).await),
+        AgentRequest::Accept {
+            req,
+            conversation_id,
+        } => ack(req, hub.accept(operator, &conversation_id).await),
+        AgentRequest::Decline {
+            req,
+            conversation_id,
+        } => ack(req, hub.decline(operator, &conversation_id)),
+        AgentRequest::Close {
+            req,
+            conversation_id,
+        } => ack(req, hub.operator_close(operator, &conversation_id).await),
+        AgentRequest::Send {
+            req,
+            conversation_id,
+            client_msg_id,
+            text,
+        } => {
+            match hub
+                .operator_send(operator, &conversation_id, client_msg_id, &text)
+                .await
+            {
+                Ok(seq) => AgentEvent::Ack {
+                    req,
+                    seq: Some(seq),
+                },
+                Err(e) => error(Some(req), e),
+            }
+        }
+        AgentRequest::Receipt {
+            conversation_id,
+            delivered,
+            seen,
+        } => {
+            match hub
+                .operator_receipt(operator, &conversation_id, delivered, seen)
+                .await
+            {
+                Ok(()) => return None,
+                Err(e) => error(None, e),
+            }
+        }
+        AgentRequest::History {
+            req,
+            conversation_id,
+            before_seq,
+            limit,
+        } => {
+            match hub
+                .history(operator, &conversation_id, before_seq, limit)
+                .await
+            {
+                Ok((events, has_more)) => AgentEvent::HistoryPage {
+                    req,
+                    conversation_id,
+                    events,
+                    has_more,
+                },
+                Err(e) => error(Some(req), e),
+            }
+        }
+        AgentRequest::Ping { req } => AgentEvent::Ack { req, seq: None },
+    })
+}

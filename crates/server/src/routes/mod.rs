@@ -1,0 +1,55 @@
+//! HTTP and WebSocket routes: thin handlers that validate, call the [`Hub`], and answer.
+//! Routing lives here in one place.
+
+mod agent;
+mod http;
+mod socket;
+mod visitor;
+
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use switchboard_protocol::limits::LOGIN_ATTEMPTS_PER_MINUTE;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::hub::Hub;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The live routing hub (and, through it, the store).
+    pub hub: Arc<Hub>,
+    /// Login attempts per email address.
+    pub login_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl AppState {
+    /// State around a hub, with the login rate limit from the protocol limits.
+    pub fn new(hub: Arc<Hub>) -> Self {
+        let per_minute = NonZeroU32::new(LOGIN_ATTEMPTS_PER_MINUTE).expect("limit is not zero");
+        Self {
+            hub,
+            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        }
+    }
+}
+
+/// The whole application: API, sockets, and the widget + demo site as static files.
+pub fn router(state: AppState, widget_dir: &Path) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(|| async { "ok" }))
+        .route("/api/v1/login", post(http::login))
+        .route("/api/v1/logout", post(http::logout))
+        .route("/ws/v1/agent", get(agent::upgrade))
+        .route("/ws/v1/visitor", get(visitor::upgrade))
+        .route("/", get(|| async { Redirect::temporary("/demo/") }))
+        .fallback_service(ServeDir::new(widget_dir))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,148 @@
+//! What agent and visitor sockets share: bounded buffers, reading typed frames with a rate
+//! limit and clear error frames, the handshake timeout, and pumping hub frames out.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::de::DeserializeOwned;
+use switchboard_protocol::limits::{MAX_FRAME_BYTES, MESSAGES_PER_SECOND, MESSAGE_BURST};
+use switchboard_protocol::{ErrorCode, ProtocolError};
+
+use crate::hub::Frame;
+
+/// How long a new socket may take to send its hello.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Rate-limit violations in a row after which a socket is closed.
+const MAX_VIOLATIONS: u32 = 200;
+
+/// WebSocket close code: the message was too big.
+const CLOSE_TOO_BIG: u16 = 1009;
+/// WebSocket close code: policy violation.
+const CLOSE_POLICY: u16 = 1008;
+/// WebSocket close code: try again later.
+const CLOSE_TRY_AGAIN: u16 = 1013;
+
+/// Small buffers so that an idle socket costs little memory; frames are bounded.
+pub fn bounded(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(4 * MAX_FRAME_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+}
+
+/// One read from a socket.
+pub enum Incoming<T> {
+    /// A well-formed request.
+    Request(T),
+    /// A ping or pong (answered by the WebSocket layer): nothing to do.
+    Control,
+    /// A bad frame: answer with this error and carry on.
+    Bad(ProtocolError),
+    /// The socket is gone (or was closed for a violation).
+    Closed,
+}
+
+/// Reads typed requests from one socket, enforcing the message rate.
+pub struct Reader {
+    limiter: DefaultDirectRateLimiter,
+    violations: u32,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        let rate = NonZeroU32::new(MESSAGES_PER_SECOND).expect("rate is not zero");
+        let burst = NonZeroU32::new(MESSAGE_BURST).expect("burst is not zero");
+        Self {
+            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+            violations: 0,
+        }
+    }
+}
+
+impl Reader {
+    /// Turns what the socket produced into a request, an error to report, or the end.
+    pub async fn decode<T: DeserializeOwned>(
+        &mut self,
+        socket: &mut WebSocket,
+        received: Option<Result<Message, axum::Error>>,
+    ) -> Incoming<T> {
+        let text = match received {
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(Message::Binary(_))) => {
+                return Incoming::Bad(ProtocolError::new(
+                    ErrorCode::MalformedFrame,
+                    "frames are JSON text, not binary",
+                ))
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => return Incoming::Control,
+            Some(Ok(Message::Close(_))) | None => return Incoming::Closed,
+            Some(Err(error)) => {
+                let too_big = error.to_string().contains("too long")
+                    || error.to_string().contains("Space limit");
+                if too_big {
+                    close(
+                        socket,
+                        CLOSE_TOO_BIG,
+                        &format!("frames are limited to {MAX_FRAME_BYTES} bytes"),
+                    )
+                    .await;
+                }
+                return Incoming::Closed;
+            }
+        };
+        if self.limiter.check().is_err() {
+            self.violations += 1;
+            if self.violations > MAX_VIOLATIONS {
+                close(socket, CLOSE_POLICY, "too many messages").await;
+                return Incoming::Closed;
+            }
+            return Incoming::Bad(ProtocolError::new(
+                ErrorCode::RateLimited,
+                format!("at most {MESSAGES_PER_SECOND} frames per second; slow down"),
+            ));
+        }
+        self.violations = 0;
+        match serde_json::from_str(&text) {
+            Ok(request) => Incoming::Request(request),
+            Err(error) => Incoming::Bad(ProtocolError::new(
+                ErrorCode::MalformedFrame,
+                format!("not a valid request: {error}"),
+            )),
+        }
+    }
+}
+
+/// Sends one frame; false if the socket is gone.
+pub async fn send(socket: &mut WebSocket, frame: Frame) -> bool {
+    socket.send(Message::Text(frame)).await.is_ok()
+}
+
+/// Closes with a code and a reason.
+pub async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
+/// Closes a socket the hub dropped because it could not keep up.
+pub async fn close_too_slow(socket: &mut WebSocket) {
+    close(
+        socket,
+        CLOSE_TRY_AGAIN,
+        "too slow to receive; reconnect and resume",
+    )
+    .await;
+}
+
+/// Closes after an error frame that ends the connection (bad hello, unauthorized, …).
+pub async fn refuse(socket: &mut WebSocket, frame: Frame) {
+    let _ = send(socket, frame).await;
+    close(socket, CLOSE_POLICY, "refused").await;
+}

@@ -1,0 +1,698 @@
+//! Durable storage: operators, sessions, settings, visitors, conversations and their sequenced
+//! events, in one SQLite file (WAL mode) under the data directory.
+//!
+//! Handlers never touch SQL; they call the [`crate::hub::Hub`], which calls this store. Event
+//! sequence numbers are assigned inside the transaction that stores the event, so they are
+//! gap-free and nothing is announced before it is committed.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use switchboard_protocol::{
+    ConversationEvent, ConversationState, EventBody, Millis, Operator, OperatorRef, PageInfo,
+    ReadMarks, Role, Side, Status, SurveyAnswer,
+};
+
+use crate::now_millis;
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrating the database schema failed.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored JSON column could not be read.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(#[from] serde_json::Error),
+    /// A unique value (e.g. an operator email) already exists.
+    #[error("{0} already exists")]
+    Duplicate(String),
+}
+
+/// Result alias for store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An operator with their stored status.
+#[derive(Debug, Clone)]
+pub struct OperatorRecord {
+    /// The operator.
+    pub operator: Operator,
+    /// Their last chosen status.
+    pub status: Status,
+}
+
+/// What a new conversation starts with.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    /// Conversation id.
+    pub id: String,
+    /// The calling visitor.
+    pub visitor_id: String,
+    /// The visitor's display name.
+    pub visitor_name: String,
+    /// The visitor's email, if given.
+    pub visitor_email: Option<String>,
+    /// Pre-chat survey answers.
+    pub survey: Vec<SurveyAnswer>,
+    /// The page the call came from.
+    pub called_from: Option<PageInfo>,
+}
+
+/// An open conversation as stored, loaded when the server starts.
+#[derive(Debug, Clone)]
+pub struct StoredConversation {
+    /// Conversation id.
+    pub id: String,
+    /// The visitor.
+    pub visitor_id: String,
+    /// Visitor display name.
+    pub visitor_name: String,
+    /// Visitor email.
+    pub visitor_email: Option<String>,
+    /// Where it stands.
+    pub state: ConversationState,
+    /// Highest committed seq.
+    pub last_seq: u32,
+    /// Survey answers.
+    pub survey: Vec<SurveyAnswer>,
+    /// Page the call came from.
+    pub called_from: Option<PageInfo>,
+    /// The visitor's last reported page.
+    pub current_page: Option<PageInfo>,
+    /// The visitor's first message.
+    pub first_message: Option<String>,
+    /// When the call started.
+    pub started_at: Millis,
+    /// Operators taking part.
+    pub operators: Vec<OperatorRef>,
+    /// The visitor's read marks.
+    pub visitor_marks: ReadMarks,
+    /// The operators' read marks.
+    pub operator_marks: ReadMarks,
+}
+
+/// Result of appending a message that carries a client message id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    /// Stored as a new event.
+    New(ConversationEvent),
+    /// The same client message id was stored before, with this seq.
+    Duplicate(u32),
+}
+
+/// The SQLite store.
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub async fn open(path: &Path) -> StoreResult<Store> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    // ---- operators -------------------------------------------------------------------------
+
+    /// Adds an operator; fails with [`StoreError::Duplicate`] if the email is taken.
+    pub async fn add_operator(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> StoreResult<Operator> {
+        let operator = Operator {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+            email: email.to_string(),
+            role,
+        };
+        let result = sqlx::query(
+            "INSERT INTO operators (id, email, name, role, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&operator.id)
+        .bind(email)
+        .bind(name)
+        .bind(enum_text(&role))
+        .bind(password_hash)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Duplicate(format!("operator {email}")))
+            }
+            other => other.map(|_| operator).map_err(Into::into),
+        }
+    }
+
+    /// Every operator, by email.
+    pub async fn operators(&self) -> StoreResult<Vec<OperatorRecord>> {
+        let rows =
+            sqlx::query("SELECT id, email, name, role, status FROM operators ORDER BY email")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(operator_record).collect()
+    }
+
+    /// How many operators exist.
+    pub async fn operator_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM operators")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// The operator with this email and their password hash.
+    pub async fn operator_login(
+        &self,
+        email: &str,
+    ) -> StoreResult<Option<(OperatorRecord, String)>> {
+        let row = sqlx::query(
+            "SELECT id, email, name, role, status, password_hash FROM operators WHERE email = ?",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| Ok((operator_record(&row)?, row.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    /// Replaces an operator's password hash and ends their sessions. False if no such email.
+    pub async fn set_password(&self, email: &str, password_hash: &str) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM operators WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(id) = id else { return Ok(false) };
+        sqlx::query("UPDATE operators SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE operator_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Removes an operator and their sessions. False if no such email.
+    pub async fn remove_operator(&self, email: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM operators WHERE email = ?")
+            .bind(email)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Stores an operator's chosen status.
+    pub async fn set_status(&self, operator_id: &str, status: Status) -> StoreResult<()> {
+        sqlx::query("UPDATE operators SET status = ? WHERE id = ?")
+            .bind(enum_text(&status))
+            .bind(operator_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- sessions --------------------------------------------------------------------------
+
+    /// Stores a session by the hash of its token.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        operator_id: &str,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, operator_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(operator_id)
+        .bind(now_millis())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The operator owning an unexpired session.
+    pub async fn session_operator(&self, token_hash: &str) -> StoreResult<Option<OperatorRecord>> {
+        let row = sqlx::query(
+            "SELECT o.id, o.email, o.name, o.role, o.status FROM sessions s
+             JOIN operators o ON o.id = s.operator_id
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now_millis())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(operator_record).transpose()
+    }
+
+    /// Ends a session (and purges expired ones).
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
+            .bind(token_hash)
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- settings --------------------------------------------------------------------------
+
+    /// A setting's value.
+    pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Sets a setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ---- visitors --------------------------------------------------------------------------
+
+    /// Records a visitor's visit (creating the visitor on first contact).
+    pub async fn touch_visitor(
+        &self,
+        visitor_id: &str,
+        time_zone: Option<&str>,
+        page: &PageInfo,
+    ) -> StoreResult<()> {
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO visitors (id, time_zone, current_page, created_at, last_seen_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone,
+                 current_page = excluded.current_page, last_seen_at = excluded.last_seen_at",
+        )
+        .bind(visitor_id)
+        .bind(time_zone)
+        .bind(serde_json::to_string(page)?)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores the page a visitor is on.
+    pub async fn set_visitor_page(&self, visitor_id: &str, page: &PageInfo) -> StoreResult<()> {
+        sqlx::query("UPDATE visitors SET current_page = ?, last_seen_at = ? WHERE id = ?")
+            .bind(serde_json::to_string(page)?)
+            .bind(now_millis())
+            .bind(visitor_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The page a visitor last reported.
+    pub async fn visitor_page(&self, visitor_id: &str) -> StoreResult<Option<PageInfo>> {
+        let page: Option<Option<String>> =
+            sqlx::query_scalar("SELECT current_page FROM visitors WHERE id = ?")
+                .bind(visitor_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        parse_json_opt(page.flatten())
+    }
+
+    /// Stores a message left while no operator was online.
+    pub async fn save_offline_message(
+        &self,
+        visitor_id: &str,
+        name: &str,
+        email: &str,
+        text: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO offline_messages (visitor_id, name, email, text, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(visitor_id)
+        .bind(name)
+        .bind(email)
+        .bind(text)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ---- conversations ---------------------------------------------------------------------
+
+    /// Every conversation that is not closed, with its participants.
+    pub async fn open_conversations(&self) -> StoreResult<Vec<StoredConversation>> {
+        let rows = sqlx::query(
+            "SELECT c.*, v.name AS visitor_name, v.email AS visitor_email, v.current_page
+             FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+             WHERE c.state <> 'closed' ORDER BY c.started_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut conversations = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let operators = self.participants(&id).await?;
+            conversations.push(StoredConversation {
+                visitor_id: row.try_get("visitor_id")?,
+                visitor_name: row
+                    .try_get::<Option<String>, _>("visitor_name")?
+                    .unwrap_or_default(),
+                visitor_email: row.try_get("visitor_email")?,
+                state: parse_enum(&row.try_get::<String, _>("state")?)?,
+                last_seq: row.try_get("last_seq")?,
+                survey: serde_json::from_str(&row.try_get::<String, _>("survey")?)?,
+                called_from: parse_json_opt(row.try_get("called_from")?)?,
+                current_page: parse_json_opt(row.try_get("current_page")?)?,
+                first_message: row.try_get("first_message")?,
+                started_at: row.try_get("started_at")?,
+                visitor_marks: ReadMarks {
+                    delivered: row.try_get("visitor_delivered")?,
+                    seen: row.try_get("visitor_seen")?,
+                },
+                operator_marks: ReadMarks {
+                    delivered: row.try_get("operator_delivered")?,
+                    seen: row.try_get("operator_seen")?,
+                },
+                operators,
+                id,
+            });
+        }
+        Ok(conversations)
+    }
+
+    async fn participants(&self, conversation_id: &str) -> StoreResult<Vec<OperatorRef>> {
+        let rows = sqlx::query(
+            "SELECT operator_id, operator_name FROM participants
+             WHERE conversation_id = ? ORDER BY joined_at",
+        )
+        .bind(conversation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OperatorRef {
+                    id: row.try_get("operator_id")?,
+                    name: row.try_get("operator_name")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether an operator ever took part in a conversation (open or closed).
+    pub async fn took_part(&self, conversation_id: &str, operator_id: &str) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM participants WHERE conversation_id = ? AND operator_id = ?",
+        )
+        .bind(conversation_id)
+        .bind(operator_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Creates a ringing conversation and stores its `Started` event (seq 1).
+    pub async fn create_conversation(
+        &self,
+        new: &NewConversation,
+    ) -> StoreResult<ConversationEvent> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE visitors SET name = ?, email = ? WHERE id = ?")
+            .bind(&new.visitor_name)
+            .bind(&new.visitor_email)
+            .bind(&new.visitor_id)
+            .execute(&mut *tx)
+            .await?;
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO conversations (id, visitor_id, state, survey, called_from, started_at)
+             VALUES (?, ?, 'ringing', ?, ?, ?)",
+        )
+        .bind(&new.id)
+        .bind(&new.visitor_id)
+        .bind(serde_json::to_string(&new.survey)?)
+        .bind(
+            new.called_from
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let body = EventBody::Started {
+            visitor: new.visitor_name.clone(),
+        };
+        let event = insert_event(&mut tx, &new.id, body, None).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// Appends an event. A message whose client id was stored before is not stored again.
+    pub async fn append(&self, conversation_id: &str, body: EventBody) -> StoreResult<Appended> {
+        let mut tx = self.pool.begin().await?;
+        let client_msg_id = match &body {
+            EventBody::Message {
+                client_msg_id,
+                author,
+                text,
+                ..
+            } => {
+                let earlier: Option<u32> = sqlx::query_scalar(
+                    "SELECT seq FROM events WHERE conversation_id = ? AND client_msg_id = ?",
+                )
+                .bind(conversation_id)
+                .bind(client_msg_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(seq) = earlier {
+                    return Ok(Appended::Duplicate(seq));
+                }
+                if matches!(author, switchboard_protocol::Author::Visitor { .. }) {
+                    sqlx::query(
+                        "UPDATE conversations SET first_message = ?
+                         WHERE id = ? AND first_message IS NULL",
+                    )
+                    .bind(text)
+                    .bind(conversation_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Some(client_msg_id.clone())
+            }
+            _ => None,
+        };
+        if let EventBody::OperatorJoined { operator } = &body {
+            sqlx::query(
+                "INSERT OR IGNORE INTO participants (conversation_id, operator_id, operator_name, joined_at)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(conversation_id)
+            .bind(&operator.id)
+            .bind(&operator.name)
+            .bind(now_millis())
+            .execute(&mut *tx)
+            .await?;
+            set_state(&mut tx, conversation_id, ConversationState::Active).await?;
+        }
+        if let EventBody::Closed { .. } = &body {
+            set_state(&mut tx, conversation_id, ConversationState::Closed).await?;
+        }
+        let event = insert_event(&mut tx, conversation_id, body, client_msg_id.as_deref()).await?;
+        tx.commit().await?;
+        Ok(Appended::New(event))
+    }
+
+    /// Events with `seq > after`, oldest first, at most `limit`.
+    pub async fn events_after(
+        &self,
+        conversation_id: &str,
+        after: u32,
+        limit: u32,
+    ) -> StoreResult<Vec<ConversationEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, body FROM events WHERE conversation_id = ? AND seq > ?
+             ORDER BY seq LIMIT ?",
+        )
+        .bind(conversation_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// The newest `limit` events with `seq < before` (all when `None`), oldest first, and
+    /// whether older ones exist.
+    pub async fn history(
+        &self,
+        conversation_id: &str,
+        before: Option<u32>,
+        limit: u32,
+    ) -> StoreResult<(Vec<ConversationEvent>, bool)> {
+        let rows = sqlx::query(
+            "SELECT seq, at, body FROM events WHERE conversation_id = ? AND seq < ?
+             ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(conversation_id)
+        .bind(before.unwrap_or(u32::MAX))
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let has_more = rows.len() > limit as usize;
+        let mut events = rows
+            .iter()
+            .take(limit as usize)
+            .map(event_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        events.reverse();
+        Ok((events, has_more))
+    }
+
+    /// Stores one side's read marks.
+    pub async fn set_marks(
+        &self,
+        conversation_id: &str,
+        side: Side,
+        marks: ReadMarks,
+    ) -> StoreResult<()> {
+        let sql = match side {
+            Side::Visitor => {
+                "UPDATE conversations SET visitor_delivered = ?, visitor_seen = ? WHERE id = ?"
+            }
+            Side::Operator => {
+                "UPDATE conversations SET operator_delivered = ?, operator_seen = ? WHERE id = ?"
+            }
+        };
+        sqlx::query(sql)
+            .bind(marks.delivered)
+            .bind(marks.seen)
+            .bind(conversation_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+
+async fn set_state(tx: &mut Tx<'_>, id: &str, state: ConversationState) -> StoreResult<()> {
+    let closed_at = (state == ConversationState::Closed).then(now_millis);
+    sqlx::query(
+        "UPDATE conversations SET state = ?, closed_at = COALESCE(?, closed_at) WHERE id = ?",
+    )
+    .bind(enum_text(&state))
+    .bind(closed_at)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Assigns the next seq and stores the event, inside the caller's transaction.
+async fn insert_event(
+    tx: &mut Tx<'_>,
+    conversation_id: &str,
+    body: EventBody,
+    client_msg_id: Option<&str>,
+) -> StoreResult<ConversationEvent> {
+    let seq: u32 = sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+    )
+    .bind(conversation_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let event = ConversationEvent {
+        seq,
+        at: now_millis(),
+        body,
+    };
+    sqlx::query(
+        "INSERT INTO events (conversation_id, seq, at, client_msg_id, body) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(conversation_id)
+    .bind(seq)
+    .bind(event.at)
+    .bind(client_msg_id)
+    .bind(serde_json::to_string(&event.body)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(event)
+}
+
+fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<ConversationEvent> {
+    Ok(ConversationEvent {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        body: serde_json::from_str(&row.try_get::<String, _>("body")?)?,
+    })
+}
+
+fn operator_record(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OperatorRecord> {
+    Ok(OperatorRecord {
+        operator: Operator {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            role: parse_enum(&row.try_get::<String, _>("role")?)?,
+        },
+        status: parse_enum(&row.try_get::<String, _>("status")?)?,
+    })
+}
+
+/// The snake_case name serde gives a unit enum variant.
+fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => unreachable!("only unit enums are stored as text"),
+    }
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
+    Ok(serde_json::from_value(serde_json::Value::String(
+        text.to_string(),
+    ))?)
+}
+
+fn parse_json_opt<T: serde::de::DeserializeOwned>(text: Option<String>) -> StoreResult<Option<T>> {
+    text.map(|text| serde_json::from_str(&text))
+        .transpose()
+        .map_err(Into::into)
+}
