@@ -1,0 +1,571 @@
+/**
+ * The widget's brain: holds the chat state, speaks the visitor protocol through
+ * `VisitorConnection`, and hands a view model to the UI after every change. The UI calls back
+ * with the visitor's intents (open, start a chat, send, ...).
+ *
+ * Nothing is lost or shown twice: events are kept by seq (`EventStore`), the visitor's messages
+ * wait in the `Outbox` until the server confirms them and are re-sent with the same client id
+ * after a reconnect, and every `Hello` says which seq to resume from.
+ */
+import {
+  PROTOCOL_VERSION,
+  type ConversationEvent,
+  type ConversationState,
+  type OperatorRef,
+  type PageInfo,
+  type ProtocolError,
+  type ReadMarks,
+  type SurveyAnswer,
+  type SurveyField,
+  type VisitorConversation,
+  type VisitorEvent,
+  type VisitorRequest,
+} from "../protocol";
+import { VisitorConnection, type ConnectionStatus, type SocketLike } from "./connection";
+import { Outbox } from "./outbox";
+import type { WidgetStorage } from "./storage";
+import { EventStore } from "./store";
+import { buildTimeline, type TimelineItem } from "./timeline";
+
+/** Which part of the chat window shows. */
+export type Screen = "connecting" | "survey" | "chat" | "offline" | "offline-sent";
+
+/** Everything the UI shows, recomputed after every change. */
+export interface ViewModel {
+  readonly open: boolean;
+  readonly online: boolean;
+  readonly connection: ConnectionStatus;
+  readonly screen: Screen;
+  readonly survey: readonly SurveyField[];
+  readonly subtitle: string;
+  readonly timeline: readonly TimelineItem[];
+  /** State of the conversation on screen (null before the chat starts). */
+  readonly conversationState: ConversationState | null;
+  readonly unread: number;
+  /** A request of this form is on its way. */
+  readonly busy: { readonly survey: boolean; readonly offline: boolean };
+  /** The server refused the last request of this form. */
+  readonly errors: { readonly survey: string | null; readonly offline: string | null };
+}
+
+/** What the widget needs from the page it runs in. */
+export interface WidgetEnvironment {
+  readonly storage: WidgetStorage;
+  /** `ws(s)://host/ws/v1/visitor`. */
+  readonly socketUrl: string;
+  /** The browser's IANA time zone. */
+  readonly timeZone: string | null;
+  /** Whether the visitor can see the widget's page now (Page Visibility). */
+  isVisible(): boolean;
+  /** A fresh unique id (for `client_msg_id`). */
+  newId(): string;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Opens a socket (tests pass a fake; defaults to `WebSocket`). */
+  createSocket?(url: string): SocketLike;
+  /** Shows the view model. */
+  render(model: ViewModel): void;
+  /** The chat window opened or closed (the loader resizes the frame). */
+  onOpenChange(open: boolean): void;
+}
+
+interface Conversation {
+  readonly id: string;
+  state: ConversationState;
+  operators: OperatorRef[];
+}
+
+/** A request that waits for its Ack or Error. */
+type Pending =
+  | { readonly kind: "start" }
+  | { readonly kind: "send"; readonly clientMsgId: string }
+  | { readonly kind: "close" }
+  | { readonly kind: "offline" };
+
+/** The visitor's chat. */
+export class Widget {
+  private readonly connection: VisitorConnection;
+  private readonly store = new EventStore();
+  private readonly outbox: Outbox;
+  private readonly pending = new Map<number, Pending>();
+  private readonly inFlight = new Set<string>();
+  private nextReq = 1;
+
+  private page: PageInfo | null = null;
+  private status: ConnectionStatus = { state: "connecting" };
+  private welcomed = false;
+  private online = false;
+  private survey: SurveyField[] = [];
+  private conversation: Conversation | null = null;
+  private marks: ReadMarks = { delivered: 0, seen: 0 };
+  /** Survey answers of a StartChat not yet acknowledged. */
+  private starting: SurveyAnswer[] | null = null;
+  private offline: { text: OfflineDraft | null; sent: boolean; error: string | null } = {
+    text: null,
+    sent: false,
+    error: null,
+  };
+  private startError: string | null = null;
+  /** The survey answers of the last StartChat. */
+  private answers: SurveyAnswer[] = [];
+  private open: boolean;
+  private seenSeq = 0;
+  private lastReceipt = "";
+
+  /** Creates the widget; it connects once it knows the page (`setPage`). */
+  constructor(private readonly env: WidgetEnvironment) {
+    this.outbox = new Outbox(env.storage.loadOutbox());
+    this.open = env.storage.panelOpen;
+    this.connection = new VisitorConnection({
+      url: env.socketUrl,
+      hello: () => this.hello(),
+      onEvent: (event) => this.receive(event),
+      onStatus: (status) => {
+        this.status = status;
+        this.render();
+      },
+      createSocket: env.createSocket,
+    });
+  }
+
+  /** The page the visitor is on: connects the first time, reports a page view after that. */
+  setPage(page: PageInfo): void {
+    const first = this.page === null;
+    this.page = page;
+    if (first) {
+      this.connection.start();
+    } else {
+      this.request({ type: "page_view", page });
+    }
+    this.render();
+  }
+
+  /** Shows the current state (e.g. once the UI exists). */
+  refresh(): void {
+    this.render();
+  }
+
+  /** Stops the connection for good. */
+  stop(): void {
+    this.connection.stop();
+  }
+
+  /** The browser came back online: reconnect now instead of waiting for the backoff. */
+  networkBack(): void {
+    this.connection.retryNow();
+  }
+
+  /** The page became visible or hidden (read receipts depend on it). */
+  visibilityChanged(): void {
+    this.render();
+  }
+
+  /** Opens or closes the chat window. */
+  setOpen(open: boolean): void {
+    if (open === this.open) {
+      return;
+    }
+    this.open = open;
+    this.env.storage.panelOpen = open;
+    this.env.onOpenChange(open);
+    this.render();
+  }
+
+  /** Whether the chat window is open. */
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Calls: starts a chat with these survey answers. */
+  startChat(answers: SurveyAnswer[]): void {
+    if (this.starting !== null || this.conversationOpen()) {
+      return;
+    }
+    this.answers = answers;
+    this.starting = answers;
+    this.startError = null;
+    this.sendStart();
+    this.render();
+  }
+
+  /** Sends a message, starting the chat first when none is open. */
+  send(text: string): void {
+    const conversationId = this.conversationOpen() ? (this.conversation?.id ?? null) : null;
+    this.outbox.add(text, conversationId, this.env.newId(), this.env.now());
+    if (conversationId === null) {
+      this.startChat([]);
+    }
+    this.flush();
+    this.render();
+  }
+
+  /** Sends a refused message again (starting the chat again if that was refused). */
+  retry(clientMsgId: string): void {
+    this.outbox.retry(clientMsgId);
+    if (this.conversation === null) {
+      this.startChat(this.answers);
+    }
+    this.flush();
+    this.render();
+  }
+
+  /** Ends the open chat. */
+  endChat(): void {
+    if (this.conversationOpen()) {
+      this.request({ type: "close", req: 0 }, { kind: "close" });
+    }
+  }
+
+  /** After a closed chat: back to the start (survey, or an empty chat). */
+  newChat(): void {
+    if (this.conversation?.state !== "closed") {
+      return;
+    }
+    this.conversation = null;
+    this.store.reset(null);
+    this.outbox.keepOnly(null);
+    this.render();
+  }
+
+  /** Leaves a message while no operator is online. */
+  sendOfflineMessage(name: string, email: string, text: string): void {
+    this.offline = { text: { name, email, text }, sent: false, error: null };
+    this.sendOffline();
+    this.render();
+  }
+
+  private hello(): VisitorRequest {
+    return {
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      visitor_token: this.env.storage.visitorToken,
+      page: this.page ?? { url: "", title: "", referrer: null },
+      time_zone: this.env.timeZone,
+      last_seq: this.store.resumeSeq(),
+    };
+  }
+
+  /** Sends a request now if connected; numbers it and remembers what it was for. */
+  private request(request: VisitorRequest, pending?: Pending): boolean {
+    if (!this.connection.ready) {
+      return false;
+    }
+    if ("req" in request && pending) {
+      const req = this.nextReq++;
+      request = { ...request, req };
+      this.pending.set(req, pending);
+    }
+    return this.connection.send(request);
+  }
+
+  private sendStart(): void {
+    if (this.starting !== null) {
+      this.request({ type: "start_chat", req: 0, survey: this.starting }, { kind: "start" });
+    }
+  }
+
+  private sendOffline(): void {
+    const draft = this.offline.text;
+    if (draft !== null && !this.offline.sent) {
+      this.request(
+        { type: "offline_message", req: 0, name: draft.name, email: draft.email, text: draft.text },
+        { kind: "offline" },
+      );
+    }
+  }
+
+  /** Sends every queued message of the open conversation not already on its way. */
+  private flush(): void {
+    const conversation = this.conversation;
+    if (!this.connection.ready || conversation === null || conversation.state === "closed") {
+      return;
+    }
+    for (const entry of this.outbox.unsent()) {
+      if (entry.conversationId !== conversation.id || this.inFlight.has(entry.clientMsgId)) {
+        continue;
+      }
+      const request: VisitorRequest = {
+        type: "send",
+        req: 0,
+        client_msg_id: entry.clientMsgId,
+        text: entry.text,
+      };
+      if (this.request(request, { kind: "send", clientMsgId: entry.clientMsgId })) {
+        this.inFlight.add(entry.clientMsgId);
+      }
+    }
+    this.env.storage.saveOutbox(this.outbox.list());
+  }
+
+  private receive(event: VisitorEvent): void {
+    switch (event.type) {
+      case "welcome":
+        this.welcome(event);
+        break;
+      case "event":
+        this.applyEvent(event.conversation_id, event.event);
+        break;
+      case "snapshot":
+        this.store.applySnapshot(event.conversation_id, event.events);
+        this.adoptConversation(event.conversation_id);
+        for (const item of event.events) {
+          this.follow(item);
+        }
+        break;
+      case "availability":
+        this.online = event.online;
+        break;
+      case "receipt":
+        this.marks = {
+          delivered: Math.max(this.marks.delivered, event.delivered),
+          seen: Math.max(this.marks.seen, event.seen),
+        };
+        break;
+      case "ack":
+        this.acknowledged(event.req, event.seq, event.conversation);
+        break;
+      case "error":
+        this.refused(event.req, event.error);
+        break;
+    }
+    this.render();
+  }
+
+  private welcome(event: Extract<VisitorEvent, { type: "welcome" }>): void {
+    this.env.storage.visitorToken = event.visitor_token;
+    this.welcomed = true;
+    this.online = event.online;
+    this.survey = event.survey;
+    this.pending.clear();
+    this.inFlight.clear();
+    this.lastReceipt = "";
+    const open = event.conversation;
+    if (open !== null) {
+      this.setConversation(open);
+      this.starting = null;
+    } else {
+      if (this.conversation !== null && this.conversation.state !== "closed") {
+        // It was closed while we were away; its Closed event is no longer replayed.
+        this.conversation.state = "closed";
+      }
+      this.outbox.keepOnly(null);
+      this.sendStart();
+    }
+    this.flush();
+    this.sendOffline();
+  }
+
+  private setConversation(conversation: VisitorConversation): void {
+    if (this.store.conversationId !== conversation.id) {
+      this.store.reset(conversation.id);
+      this.seenSeq = this.env.storage.seenSeq(conversation.id);
+    }
+    this.conversation = {
+      id: conversation.id,
+      state: conversation.state,
+      operators: [...conversation.operators],
+    };
+    this.marks = { ...conversation.operator_marks };
+    this.outbox.assignConversation(conversation.id);
+    this.outbox.keepOnly(conversation.id);
+  }
+
+  /** Makes `conversationId` the conversation on screen (an event may beat the StartChat Ack). */
+  private adoptConversation(conversationId: string): void {
+    if (this.conversation?.id === conversationId) {
+      return;
+    }
+    this.setConversation({
+      id: conversationId,
+      state: "ringing",
+      operators: [],
+      last_seq: 0,
+      operator_marks: { delivered: 0, seen: 0 },
+    });
+    this.starting = null;
+  }
+
+  private applyEvent(conversationId: string, event: ConversationEvent): void {
+    this.adoptConversation(conversationId);
+    if (this.store.apply(event)) {
+      this.follow(event);
+    }
+  }
+
+  /** Keeps the conversation's state, operators and outbox in step with a new event. */
+  private follow(event: ConversationEvent): void {
+    const conversation = this.conversation;
+    if (conversation === null) {
+      return;
+    }
+    const body = event.body;
+    switch (body.type) {
+      case "operator_joined":
+        conversation.operators = [
+          ...conversation.operators.filter((operator) => operator.id !== body.operator.id),
+          body.operator,
+        ];
+        if (conversation.state === "ringing") {
+          conversation.state = "active";
+        }
+        break;
+      case "operator_left":
+        conversation.operators = conversation.operators.filter(
+          (operator) => operator.id !== body.operator.id,
+        );
+        break;
+      case "closed":
+        conversation.state = "closed";
+        break;
+      case "message":
+        if (body.author.kind === "visitor" && this.outbox.remove(body.client_msg_id)) {
+          this.inFlight.delete(body.client_msg_id);
+          this.env.storage.saveOutbox(this.outbox.list());
+        }
+        break;
+      case "started":
+        break;
+    }
+  }
+
+  private acknowledged(req: number, seq: number | null, started: VisitorConversation | null): void {
+    const pending = this.pending.get(req);
+    this.pending.delete(req);
+    switch (pending?.kind) {
+      case "start":
+        this.starting = null;
+        if (started !== null) {
+          this.setConversation(started);
+        }
+        this.flush();
+        break;
+      case "send": {
+        const entry = this.outbox.get(pending.clientMsgId);
+        this.inFlight.delete(pending.clientMsgId);
+        if (entry && seq !== null) {
+          entry.seq = seq;
+        }
+        this.env.storage.saveOutbox(this.outbox.list());
+        break;
+      }
+      case "offline":
+        this.offline = { text: null, sent: true, error: null };
+        break;
+      case "close":
+      case undefined:
+        break;
+    }
+  }
+
+  private refused(req: number | null, error: ProtocolError): void {
+    const pending = req === null ? undefined : this.pending.get(req);
+    if (req !== null) {
+      this.pending.delete(req);
+    }
+    switch (pending?.kind) {
+      case "start":
+        this.starting = null;
+        this.startError = error.message;
+        for (const entry of this.outbox.list()) {
+          entry.error ??= error;
+        }
+        break;
+      case "send": {
+        const entry = this.outbox.get(pending.clientMsgId);
+        this.inFlight.delete(pending.clientMsgId);
+        if (entry) {
+          entry.error = error;
+        }
+        break;
+      }
+      case "offline":
+        this.offline = { ...this.offline, text: null, error: error.message };
+        break;
+      case "close":
+      case undefined:
+        break;
+    }
+  }
+
+  private conversationOpen(): boolean {
+    return this.conversation !== null && this.conversation.state !== "closed";
+  }
+
+  private screen(): Screen {
+    if (this.conversation !== null || this.starting !== null || this.outbox.list().length > 0) {
+      return "chat";
+    }
+    if (!this.welcomed) {
+      return "connecting";
+    }
+    if (!this.online) {
+      return this.offline.sent ? "offline-sent" : "offline";
+    }
+    return this.survey.length > 0 ? "survey" : "chat";
+  }
+
+  private subtitle(): string {
+    const conversation = this.conversation;
+    if (conversation?.state === "closed") {
+      return "This chat has ended";
+    }
+    if (conversation !== null && conversation.operators.length > 0) {
+      return `You're chatting with ${conversation.operators.map((operator) => operator.name).join(", ")}`;
+    }
+    if (conversation !== null || this.starting !== null) {
+      return "Waiting for someone from the team to join…";
+    }
+    return this.online ? "We're online and happy to help" : "We're away right now";
+  }
+
+  /** Reports how far the visitor has received and read, when that changed. */
+  private sendReceipt(): void {
+    const delivered = this.store.resumeSeq();
+    const conversationId = this.store.conversationId;
+    if (delivered === null || conversationId === null) {
+      return;
+    }
+    if (this.open && this.env.isVisible() && delivered > this.seenSeq) {
+      this.seenSeq = delivered;
+      this.env.storage.saveSeenSeq(conversationId, delivered);
+    }
+    const receipt = `${delivered} ${this.seenSeq}`;
+    if (receipt !== this.lastReceipt && this.connection.ready) {
+      this.lastReceipt = receipt;
+      this.request({ type: "receipt", delivered, seen: this.seenSeq });
+    }
+  }
+
+  /** Operator messages the visitor has not seen yet. */
+  private unread(): number {
+    return this.store
+      .list()
+      .filter(
+        ({ seq, body }) =>
+          seq > this.seenSeq && body.type === "message" && body.author.kind !== "visitor",
+      ).length;
+  }
+
+  private render(): void {
+    this.sendReceipt();
+    this.env.render({
+      open: this.open,
+      online: this.online,
+      connection: this.status,
+      screen: this.screen(),
+      survey: this.survey,
+      subtitle: this.subtitle(),
+      timeline: buildTimeline(this.store.list(), this.outbox.list(), this.marks),
+      conversationState: this.conversation?.state ?? null,
+      unread: this.unread(),
+      busy: { survey: this.starting !== null, offline: this.offline.text !== null },
+      errors: { survey: this.startError, offline: this.offline.error },
+    });
+  }
+}
+
+interface OfflineDraft {
+  readonly name: string;
+  readonly email: string;
+  readonly text: string;
+}
