@@ -1,7 +1,8 @@
 //! Shared harness for Switchboard's end-to-end tests: start the real server on a free port with a
-//! temporary data directory, a real headless Chromium visitor, and the real desktop app through
-//! tauri-driver. Each module owns one of those parts.
+//! temporary data directory, speak the raw protocol, drive a real headless Chromium visitor, and
+//! the real desktop app through tauri-driver. Each module owns one of those parts.
 
 pub mod browser;
 pub mod desktop;
 pub mod server;
+pub mod wire;

@@ -1,1 +1,188 @@
-//! (in progress)
+//! The real `switchboard-server` binary on a free port with a temporary data directory.
+//!
+//! Tests do not build the server: the test script builds every binary first. The binary is
+//! `SWITCHBOARD_SERVER_BIN` or `<repo>/target/debug/switchboard-server`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+use url::Url;
+
+/// Password of the admin the test server creates on first start.
+const ADMIN_PASSWORD: &str = "test-admin-password";
+/// How long the server may take to print its listening line.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The repository root (the workspace directory).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the repository")
+        .to_path_buf()
+}
+
+/// `<repo>/test-artifacts`, created if needed: screenshots and logs worth keeping.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = repo_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("test-artifacts can be created");
+    dir
+}
+
+fn server_bin() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/debug/switchboard-server"))
+}
+
+/// A running server; killed on drop, its data directory removed.
+pub struct TestServer {
+    child: Child,
+    data_dir: tempfile::TempDir,
+    address: String,
+}
+
+impl TestServer {
+    /// Starts the server on a free port with a fresh data directory.
+    pub async fn start() -> anyhow::Result<TestServer> {
+        let data_dir = tempfile::tempdir()?;
+        let (child, address) = spawn(data_dir.path(), "127.0.0.1:0").await?;
+        Ok(TestServer {
+            child,
+            data_dir,
+            address,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/`
+    pub fn base_url(&self) -> Url {
+        Url::parse(&format!("http://{}/", self.address)).expect("address is valid")
+    }
+
+    /// `ws://127.0.0.1:PORT/<path>`
+    pub fn ws_url(&self, path: &str) -> Url {
+        Url::parse(&format!(
+            "ws://{}/{}",
+            self.address,
+            path.trim_start_matches('/')
+        ))
+        .expect("path is valid")
+    }
+
+    /// Email of the first admin.
+    pub fn admin_email(&self) -> &str {
+        "admin@localhost"
+    }
+
+    /// Password of the first admin.
+    pub fn admin_password(&self) -> &str {
+        ADMIN_PASSWORD
+    }
+
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Adds an operator through the server's own command line.
+    pub async fn add_operator(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> anyhow::Result<()> {
+        let args = [
+            "operator",
+            "add",
+            "--email",
+            email,
+            "--name",
+            name,
+            "--password-stdin",
+        ];
+        self.admin_command(&args, Some(password)).await
+    }
+
+    /// Changes an account setting through the server's own command line.
+    pub async fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()> {
+        self.admin_command(&["settings", "set", key, value], None)
+            .await
+    }
+
+    async fn admin_command(&self, args: &[&str], stdin: Option<&str>) -> anyhow::Result<()> {
+        let mut child = Command::new(server_bin())
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot run switchboard-server")?;
+        if let Some(input) = stdin {
+            let mut pipe = child.stdin.take().context("stdin is piped")?;
+            pipe.write_all(format!("{input}\n").as_bytes()).await?;
+        }
+        let output = child.wait_with_output().await?;
+        if !output.status.success() {
+            bail!(
+                "switchboard-server {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(())
+    }
+
+    /// Kills the server with SIGKILL (no clean shutdown) and starts it again on the same data
+    /// directory and port.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.child.kill().await?;
+        let (child, address) = spawn(self.data_dir.path(), &self.address).await?;
+        self.child = child;
+        self.address = address;
+        Ok(())
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// Starts the binary and waits for its `listening on` line; returns the child and address.
+async fn spawn(data_dir: &Path, listen: &str) -> anyhow::Result<(Child, String)> {
+    let bin = server_bin();
+    let mut child = Command::new(&bin)
+        .arg("--listen")
+        .arg(listen)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--widget-dir")
+        .arg(repo_root().join("widget/dist"))
+        .env("SWITCHBOARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("cannot start {} (build it first)", bin.display()))?;
+    let stdout = child.stdout.take().context("stdout is piped")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let address = tokio::time::timeout(START_TIMEOUT, async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(address) = line.strip_prefix("switchboard-server: listening on http://") {
+                return Ok(address.to_string());
+            }
+        }
+        bail!("the server exited before listening")
+    })
+    .await
+    .context("the server did not start in time")??;
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((child, address))
+}
