@@ -155,8 +155,10 @@ export class ChatUi {
 
   /** Grows the composer with its text, up to the height CSS allows. */
   private fitComposer(): void {
-    this.composer.style.height = "auto";
-    this.composer.style.height = `${this.composer.scrollHeight}px`;
+    const composer = this.composer;
+    composer.style.height = "auto";
+    const borders = composer.offsetHeight - composer.clientHeight;
+    composer.style.height = `${composer.scrollHeight + borders}px`;
   }
 
   /** Shows `model`. */
