@@ -1,0 +1,23 @@
+//! Generates the Tauri context and a permission per app command, so that a window may call only
+//! the commands its capability grants (see `capabilities/`).
+
+/// Every app command; keep in step with `generate_handler!` in `src/lib.rs`.
+const COMMANDS: &[&str] = &[
+    "login",
+    "logout",
+    "restore_session",
+    "set_status",
+    "accept",
+    "decline",
+    "close_chat",
+    "send_message",
+    "load_history",
+    "mark_seen",
+    "open_external_link",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri build script failed");
+}

@@ -1,0 +1,133 @@
+//! Everything that crosses the IPC boundary besides errors: the arguments and results of the
+//! commands, and the events (named `domain://action`) with their payloads. TypeScript types for
+//! all of them are generated into `ui/src/bindings/` (see the `bindings` test).
+
+use serde::{Deserialize, Serialize};
+use switchboard_client::ConnectionState;
+use switchboard_protocol::{AgentEvent, ConversationEvent, ConversationSummary, Operator, Status};
+use ts_rs::TS;
+
+/// What the login screen sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LoginForm {
+    /// Server address, e.g. `https://chat.example.com`.
+    pub server_url: String,
+    /// Operator email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Keep the login in the OS keychain so the next start logs in by itself.
+    pub remember: bool,
+}
+
+/// The logged-in state, as the UI needs it to draw the main window.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SessionView {
+    /// The server this session talks to.
+    pub server_url: String,
+    /// Who is logged in.
+    pub operator: Operator,
+    /// The operator's current status.
+    pub status: Status,
+    /// The connection to the server.
+    pub connection: ConnectionState,
+    /// Open and ringing conversations, newest first.
+    pub conversations: Vec<ConversationSummary>,
+}
+
+/// The answer of `restore_session`: either a live session or what the login screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StartupState {
+    /// Logged in (by the keychain or the environment).
+    LoggedIn {
+        /// The session.
+        session: SessionView,
+    },
+    /// Show the login screen.
+    LoggedOut {
+        /// Server address to prefill.
+        server_url: Option<String>,
+        /// Email to prefill.
+        email: Option<String>,
+        /// Why the app is not logged in, when there is something to say (expired session...).
+        notice: Option<String>,
+    },
+}
+
+/// One page of a conversation's history.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HistoryChunk {
+    /// Events, oldest first.
+    pub events: Vec<ConversationEvent>,
+    /// Whether older events exist.
+    pub has_more: bool,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The operator logged out.
+    LoggedOut,
+    /// The server no longer accepts the session and no password was remembered.
+    Expired,
+}
+
+/// Payload of [`SESSION_ENDED`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SessionEnded {
+    /// Why.
+    pub reason: EndReason,
+}
+
+/// Payload of [`RING_CHANGED`]: the calls ringing for this operator right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RingState {
+    /// Conversation ids, oldest call first.
+    pub ringing: Vec<String>,
+}
+
+/// Payload of [`CHAT_OPEN`]: show this conversation's tab (e.g. its notification was clicked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OpenChat {
+    /// Conversation id.
+    pub conversation_id: String,
+}
+
+/// A session started (login, restore or automatic re-login). Payload: [`SessionView`].
+pub const SESSION_STARTED: &str = "session://started";
+/// The session ended. Payload: [`SessionEnded`].
+pub const SESSION_ENDED: &str = "session://ended";
+/// The connection state changed. Payload: `ConnectionState`.
+pub const CONNECTION_CHANGED: &str = "connection://changed";
+/// A frame from the server about conversations or status. Payload: `AgentEvent`.
+pub const SERVER_EVENT: &str = "server://event";
+/// A queued message made progress. Payload: `OutboxUpdate`.
+pub const OUTBOX_CHANGED: &str = "outbox://changed";
+/// The set of ringing calls changed. Payload: [`RingState`].
+pub const RING_CHANGED: &str = "ring://changed";
+/// Bring a conversation's tab to the front. Payload: [`OpenChat`].
+pub const CHAT_OPEN: &str = "chat://open";
+
+/// Every event with the name of its payload's TypeScript type (for the generated `events.ts`).
+pub const EVENTS: &[(&str, &str, &str)] = &[
+    ("sessionStarted", SESSION_STARTED, "SessionView"),
+    ("sessionEnded", SESSION_ENDED, "SessionEnded"),
+    ("connectionChanged", CONNECTION_CHANGED, "ConnectionState"),
+    ("serverEvent", SERVER_EVENT, "AgentEvent"),
+    ("outboxChanged", OUTBOX_CHANGED, "OutboxUpdate"),
+    ("ringChanged", RING_CHANGED, "RingState"),
+    ("chatOpen", CHAT_OPEN, "OpenChat"),
+];
+
+/// Whether a server frame is worth forwarding to the UI (answers to requests are not: the
+/// command that made the request returns them).
+pub fn forwards_to_ui(event: &AgentEvent) -> bool {
+    !matches!(
+        event,
+        AgentEvent::Ack { .. }
+            | AgentEvent::HistoryPage { .. }
+            | AgentEvent::Error { req: Some(_), .. }
+    )
+}

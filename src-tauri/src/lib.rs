@@ -1,0 +1,79 @@
+//! The Switchboard desktop agent app: thin Tauri glue over `switchboard_client` and the OS
+//! (tray, menus, notifications, keychain). The UI in `ui/` calls the typed commands in
+//! [`commands`] and listens to the events in [`ipc`].
+
+pub mod account;
+pub mod commands;
+pub mod error;
+pub mod ipc;
+pub mod keychain;
+pub mod menu;
+pub mod notify;
+pub mod session;
+pub mod state;
+pub mod tray;
+pub mod window;
+
+use crate::keychain::Keychain;
+use crate::menu::MenuItems;
+use crate::notify::Ringer;
+use crate::state::AppState;
+
+/// Environment variable naming a separate keychain profile (e.g. a second operator account).
+const ENV_PROFILE: &str = "SWITCHBOARD_PROFILE";
+
+/// Builds and runs the app until Quit.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let profile = std::env::var(ENV_PROFILE).ok();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .manage(AppState::new(Keychain::for_profile(profile.as_deref())))
+        .manage(Ringer::default())
+        .manage(MenuItems::default())
+        .setup(|app| {
+            let handle = app.handle();
+            app.set_menu(menu::window_menu(handle)?)?;
+            tray::create(handle)?;
+            tray::show_status(handle, None);
+            notify::listen_for_clicks(handle)?;
+            let handle = handle.clone();
+            tauri::async_runtime::spawn(async move { account::boot(&handle).await });
+            Ok(())
+        })
+        .on_menu_event(menu::on_menu_event)
+        .on_window_event(window::on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::account::login,
+            commands::account::logout,
+            commands::account::restore_session,
+            commands::account::set_status,
+            commands::chat::accept,
+            commands::chat::decline,
+            commands::chat::close_chat,
+            commands::chat::send_message,
+            commands::chat::load_history,
+            commands::chat::mark_seen,
+            commands::links::open_external_link,
+        ])
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|_, event| {
+            if let tauri::RunEvent::ExitRequested {
+                code: None, api, ..
+            } = event
+            {
+                // no window is left open: keep running in the tray until Quit
+                api.prevent_exit();
+            }
+        }),
+        Err(error) => {
+            eprintln!("switchboard-desktop: could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Watches the session bus for desktop notifications (`org.freedesktop.Notifications.Notify`
+//! calls), so a test can assert that the app raised one: the plugin's return value says nothing.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+
+/// A running `dbus-monitor` that records notification calls.
+pub struct NotificationWatch {
+    monitor: Child,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl NotificationWatch {
+    /// Starts watching; notifications sent before this are not seen.
+    pub async fn start() -> anyhow::Result<NotificationWatch> {
+        let mut monitor = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting dbus-monitor (package dbus-bin)")?;
+        let stdout = monitor.stdout.take().context("dbus-monitor stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        // dbus-monitor announces itself on the bus first; once that shows, it is listening.
+        tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+            .await
+            .context("dbus-monitor did not start")??;
+        Ok(NotificationWatch { monitor, lines })
+    }
+
+    /// Waits for a notification whose text contains `text`.
+    pub async fn wait_for(&mut self, text: &str, within: Duration) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.lines.next_line()).await {
+                Ok(Ok(Some(line))) if line.contains(text) => return Ok(()),
+                Ok(Ok(Some(_))) => {}
+                Ok(Ok(None)) => bail!("dbus-monitor stopped"),
+                Ok(Err(error)) => return Err(error.into()),
+                Err(_) => bail!("no notification containing {text:?} within {within:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for NotificationWatch {
+    fn drop(&mut self) {
+        let _ = self.monitor.start_kill();
+    }
+}

@@ -1,0 +1,97 @@
+//! Taking calls in the desktop app: a visitor calls, the operator is notified and sees a ringing
+//! tab, accepts, and both exchange messages; declining a call removes its tab.
+
+use std::time::Duration;
+
+use switchboard_tests::desktop::notifications::NotificationWatch;
+use switchboard_tests::desktop::visitor::Visitor;
+use switchboard_tests::desktop::DesktopApp;
+use switchboard_tests::server::TestServer;
+
+const EMAIL: &str = "ann@example.com";
+const PASSWORD: &str = "correct horse battery";
+
+/// A pre-chat survey that asks the visitor's name, so calls show who is calling.
+const SURVEY: &str = r#"[{"key":"name","label":"Your name","kind":"text","required":false}]"#;
+
+async fn online_operator(server: &TestServer) -> anyhow::Result<DesktopApp> {
+    server.set_setting("survey", SURVEY).await?;
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+    let app = DesktopApp::start().await?;
+    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
+        .await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    let status = app.wait_for("[data-testid=status-select]").await?;
+    status.select_by_value("online").await?;
+    app.wait_for("[data-testid=main-screen][data-status=online]")
+        .await?;
+    Ok(app)
+}
+
+#[tokio::test]
+async fn visitor_calls_and_operator_accepts_and_they_chat() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let app = online_operator(&server).await?;
+    let mut notifications = NotificationWatch::start().await?;
+
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.call("Vera Visitor").await?;
+    visitor
+        .say("<b>x</b> is my order, see https://example.com/o/1")
+        .await?;
+
+    notifications
+        .wait_for("Incoming chat: Vera Visitor", Duration::from_secs(20))
+        .await?;
+    app.wait_for("[data-testid=chat-tab][data-state=ringing]")
+        .await?;
+    app.click("[data-testid=accept-call]").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=active]")
+        .await?;
+    app.wait_for("[data-testid=end-chat]").await?;
+
+    // The visitor's text shows literally: markup stays text, the URL is a link.
+    let message = app
+        .wait_for_text("[data-testid=message-text]", "is my order")
+        .await?;
+    assert!(message.text().await?.starts_with("<b>x</b> is my order"));
+    assert!(message.html(true).await?.contains("&lt;b&gt;x&lt;/b&gt;"));
+    let link = app.wait_for("[data-testid=message-text] a").await?;
+    assert_eq!(
+        link.attr("href").await?.as_deref(),
+        Some("https://example.com/o/1")
+    );
+
+    // The operator answers with Enter; the visitor gets it, and it shows as delivered.
+    app.fill("[data-testid=composer]", "Hello Vera, let me check\u{E007}")
+        .await?;
+    assert_eq!(
+        visitor.wait_for_operator_message().await?,
+        "Hello Vera, let me check"
+    );
+    app.wait_for("[data-testid=message][data-delivery]").await?;
+
+    visitor.say("Thanks!").await?;
+    app.wait_for_text("[data-testid=message-text]", "Thanks!")
+        .await?;
+    app.screenshot("desktop-main").await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn closing_a_ringing_tab_declines_the_call() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let app = online_operator(&server).await?;
+
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.call("Dora Decline").await?;
+    app.wait_for_text("[data-testid=chat-tab][data-state=ringing]", "Dora Decline")
+        .await?;
+    app.click("[data-testid=chat-tab][data-state=ringing] [data-testid=close-tab]")
+        .await?;
+    app.wait_until_gone("[data-testid=chat-tab]").await?;
+    app.quit().await?;
+    Ok(())
+}

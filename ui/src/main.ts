@@ -1,0 +1,155 @@
+// Starts the agent UI: wires the core's events into the store, asks the core what to show
+// (a restored session or the login screen), and turns the operator's actions into commands.
+
+import "./styles.css";
+
+import type { Status } from "../../crates/protocol/bindings/Status";
+import * as platform from "./platform";
+import { setRinging } from "./sound";
+import { findChat, Store, type Action, type State } from "./store";
+import { LoginView } from "./views/login";
+import { MainView } from "./views/main";
+
+const store = new Store();
+const app = document.getElementById("app")!;
+
+const report = (error: unknown) => console.error("switchboard:", error);
+
+const loginView = new LoginView({
+  login(serverUrl, email, password, remember) {
+    store.dispatch({ type: "login_started" });
+    platform
+      .login({ server_url: serverUrl, email, password, remember })
+      // the core's session event normally got here first, with nothing older after it
+      .then((session) => store.state.session || store.dispatch({ type: "session_started", session }))
+      .catch((error: unknown) => store.dispatch({ type: "login_failed", error: messageOf(error) }));
+  },
+});
+
+const mainView = new MainView({
+  select: (id) => store.dispatch({ type: "select", conversationId: id }),
+  accept: (id) => platform.accept(id).catch(report),
+  decline: (id) => platform.decline(id).catch(report),
+  requestClose: (id) => store.dispatch({ type: "confirm_close", conversationId: id }),
+  closeTab(id) {
+    const chat = findChat(store.state, id);
+    if (!chat) return;
+    if (chat.closed) store.dispatch({ type: "dismiss", conversationId: id });
+    else if (chat.summary.state === "ringing") platform.decline(id).catch(report);
+    else store.dispatch({ type: "confirm_close", conversationId: id });
+  },
+  confirmClose(id) {
+    store.dispatch({ type: "confirm_close", conversationId: null });
+    platform
+      .closeChat(id)
+      .then(() => store.dispatch({ type: "dismiss", conversationId: id }))
+      .catch(report);
+  },
+  cancelClose: () => store.dispatch({ type: "confirm_close", conversationId: null }),
+  send: (id, text) => platform.sendMessage(id, text).catch(report),
+  openLink: (href) => platform.openExternalLink(href).catch(report),
+  setStatus: (status: Status) => platform.setStatus(status).catch(report),
+  logout: () => platform.logout().catch(report),
+});
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Draws the current screen. */
+function render(state: State): void {
+  document.body.dataset.screen = state.screen;
+  if (state.screen === "login") {
+    if (app.firstChild !== loginView.root) {
+      loginView.reset();
+      app.replaceChildren(loginView.root);
+      loginView.update(state.login);
+      loginView.focus();
+    } else {
+      loginView.update(state.login);
+    }
+  } else if (state.screen === "main") {
+    if (app.firstChild !== mainView.root) app.replaceChildren(mainView.root);
+    mainView.update(state);
+  }
+  setRinging(state.ringing.length > 0);
+}
+
+/** Keeps the history of the open tab loaded and tells the visitor what was seen. */
+function followActiveChat(state: State): void {
+  const chat = findChat(state, state.activeId);
+  if (!chat) return;
+  if (!chat.historyLoaded && !historyRequested.has(chat.summary.id)) {
+    const id = chat.summary.id;
+    historyRequested.add(id);
+    platform
+      .loadHistory(id, null)
+      .then((page) => store.dispatch({ type: "history", conversationId: id, events: page.events }))
+      .catch((error) => {
+        historyRequested.delete(id);
+        report(error);
+      });
+  }
+  const lastSeq = chat.summary.last_seq;
+  if (document.hasFocus() && !chat.closed && lastSeq > (seenSent.get(chat.summary.id) ?? 0)) {
+    seenSent.set(chat.summary.id, lastSeq);
+    platform.markSeen(chat.summary.id, lastSeq).catch(report);
+  }
+}
+const historyRequested = new Set<string>();
+const seenSent = new Map<string, number>();
+
+/** Ctrl+Tab / Ctrl+Shift+Tab cycle the tabs; Ctrl+1…9 pick one. */
+function onKey(event: KeyboardEvent): void {
+  if (store.state.screen !== "main" || !(event.ctrlKey || event.metaKey)) return;
+  if (event.key === "Tab") {
+    event.preventDefault();
+    store.dispatch({ type: "select_relative", offset: event.shiftKey ? -1 : 1 });
+    mainView.focusComposer();
+  } else if (/^[1-9]$/.test(event.key)) {
+    event.preventDefault();
+    store.dispatch({ type: "select_index", index: Number(event.key) - 1 });
+    mainView.focusComposer();
+  }
+}
+
+async function start(): Promise<void> {
+  store.subscribe(render);
+  store.subscribe(followActiveChat);
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("focus", () => followActiveChat(store.state));
+  // Until the startup state is known, the core's events wait: they are newer than it.
+  const early: Action[] = [];
+  let started = false;
+  const deliver = (action: Action) => (started ? store.dispatch(action) : early.push(action));
+  await platform.subscribe({
+    sessionStarted: (session) => deliver({ type: "session_started", session }),
+    sessionEnded: ({ reason }) =>
+      deliver({
+        type: "logged_out",
+        serverUrl: null,
+        email: null,
+        notice: reason === "expired" ? "Your session has ended. Please log in again." : null,
+      }),
+    connectionChanged: (state) => deliver({ type: "connection", state }),
+    serverEvent: (event) => deliver({ type: "server", event }),
+    outboxChanged: (update) => deliver({ type: "outbox", update }),
+    ringChanged: (ring) => deliver({ type: "ringing", ids: ring.ringing }),
+    chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
+  });
+  const startup = await platform.restoreSession();
+  if (startup.kind === "logged_in") {
+    store.dispatch({ type: "session_started", session: startup.session });
+  } else {
+    store.dispatch({
+      type: "logged_out",
+      serverUrl: startup.server_url,
+      email: startup.email,
+      notice: startup.notice,
+    });
+  }
+  started = true;
+  early.splice(0).forEach((action) => store.dispatch(action));
+}
+
+start().catch(report);

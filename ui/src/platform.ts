@@ -1,0 +1,78 @@
+// The only module that talks to the Tauri core. Views and the store call these typed
+// functions and never `invoke` with strings of their own; every type comes from the Rust side.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+import type { Status } from "../../crates/protocol/bindings/Status";
+import type { CommandError } from "./bindings/CommandError";
+import { EVENTS, type EventPayloads } from "./bindings/events";
+import type { HistoryChunk } from "./bindings/HistoryChunk";
+import type { LoginForm } from "./bindings/LoginForm";
+import type { SessionView } from "./bindings/SessionView";
+import type { StartupState } from "./bindings/StartupState";
+
+/** Logs in with the login screen's form. */
+export const login = (form: LoginForm) => call<SessionView>("login", { form });
+/** Logs out and forgets the session in the keychain. */
+export const logout = () => call<null>("logout");
+/** What to show at start: a session restored from the keychain, or the login screen. */
+export const restoreSession = () => call<StartupState>("restore_session");
+/** Sets the operator's status. */
+export const setStatus = (status: Status) => call<null>("set_status", { status });
+/** Accepts a ringing call. */
+export const accept = (conversationId: string) =>
+  call<null>("accept", { conversation_id: conversationId });
+/** Declines a ringing call. */
+export const decline = (conversationId: string) =>
+  call<null>("decline", { conversation_id: conversationId });
+/** Ends a chat. */
+export const closeChat = (conversationId: string) =>
+  call<null>("close_chat", { conversation_id: conversationId });
+/** Queues a message; resolves with its client message id. */
+export const sendMessage = (conversationId: string, text: string) =>
+  call<string>("send_message", { conversation_id: conversationId, text });
+/** Loads a page of history older than `beforeSeq` (or the newest page). */
+export const loadHistory = (conversationId: string, beforeSeq: number | null) =>
+  call<HistoryChunk>("load_history", { conversation_id: conversationId, before_seq: beforeSeq });
+/** Tells the visitor the chat was seen up to `seq`. */
+export const markSeen = (conversationId: string, seq: number) =>
+  call<null>("mark_seen", { conversation_id: conversationId, seq });
+/** Opens a message link in the default browser or mail program. */
+export const openExternalLink = (href: string) => call<null>("open_external_link", { href });
+
+/** Handlers for every event of the core, by the names in `EVENTS`. */
+export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };
+
+/** Subscribes to every event of the core; resolves once all listeners are in place. */
+export async function subscribe(handlers: EventHandlers): Promise<UnlistenFn> {
+  const keys = Object.keys(EVENTS) as (keyof EventPayloads)[];
+  const unlisteners = await Promise.all(
+    keys.map((key) =>
+      listen(EVENTS[key], (event) => (handlers[key] as (p: unknown) => void)(event.payload)),
+    ),
+  );
+  return () => unlisteners.forEach((unlisten) => unlisten());
+}
+
+/** A failed command, as thrown by the functions above. */
+export class PlatformError extends Error {
+  constructor(readonly detail: CommandError) {
+    super(detail.message);
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw new PlatformError(asCommandError(error));
+  }
+}
+
+function asCommandError(error: unknown): CommandError {
+  if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
+    return error as CommandError;
+  }
+  return { code: "other", message: String(error) };
+}

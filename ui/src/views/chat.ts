@@ -1,0 +1,153 @@
+// One chat's pane: who the visitor is, Accept/Decline for a ringing call, the messages with
+// their times, senders and delivery state, and the composer (Enter sends, Ctrl+Enter breaks
+// the line).
+
+import type { ConversationSummary } from "../../../crates/protocol/bindings/ConversationSummary";
+import { el, formatTime, renderSpans } from "../format";
+import { authorName, deliveryState, type Chat, type ChatItem } from "../store";
+
+/** What the chat pane asks of the app. */
+export interface ChatActions {
+  accept(conversationId: string): void;
+  decline(conversationId: string): void;
+  requestClose(conversationId: string): void;
+  send(conversationId: string, text: string): void;
+  openLink(href: string): void;
+}
+
+const DELIVERY_LABELS = {
+  queued: "Queued",
+  sent: "Sent",
+  delivered: "Delivered",
+  seen: "Seen",
+  failed: "Not sent",
+} as const;
+
+/** The pane of the selected chat. */
+export class ChatPane {
+  readonly root = el("section", "chat", undefined, "chat-pane");
+  private header = el("header", "chat-header");
+  private messages = el("ol", "messages", undefined, "messages");
+  private composer = el("textarea", "composer", undefined, "composer");
+  private drafts = new Map<string, string>();
+  private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
+    id: null,
+    chat: null,
+    operatorId: "",
+  };
+
+  constructor(private actions: ChatActions) {
+    this.composer.rows = 3;
+    this.composer.placeholder = "Type a message — Enter sends, Ctrl+Enter adds a line";
+    this.composer.setAttribute("aria-label", "Message");
+    this.composer.addEventListener("keydown", (event) => this.onKey(event));
+    this.composer.addEventListener("input", () => {
+      if (this.shown.id) this.drafts.set(this.shown.id, this.composer.value);
+    });
+    this.messages.setAttribute("aria-live", "polite");
+    const empty = el("p", "chat-empty", "No chat selected. Calls appear here as tabs.", "no-chat");
+    this.root.append(empty, this.header, this.messages, this.composer);
+  }
+
+  /** Shows `chat` (or nothing); redraws only what changed. */
+  update(chat: Chat | undefined, operatorId: string): void {
+    const id = chat?.summary.id ?? null;
+    this.root.classList.toggle("is-empty", !chat);
+    if (id !== this.shown.id) {
+      this.composer.value = id ? (this.drafts.get(id) ?? "") : "";
+    }
+    if (chat !== this.shown.chat || id !== this.shown.id) {
+      if (chat) {
+        this.renderHeader(chat);
+        this.renderMessages(chat, operatorId, id !== this.shown.id);
+        this.composer.disabled = chat.closed;
+      }
+    }
+    this.shown = { id, chat: chat ?? null, operatorId };
+  }
+
+  focusComposer(): void {
+    if (!this.composer.disabled) this.composer.focus();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (event.key !== "Enter" || event.isComposing) return;
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      const { selectionStart: start, selectionEnd: end, value } = this.composer;
+      this.composer.value = `${value.slice(0, start)}\n${value.slice(end)}`;
+      this.composer.selectionStart = this.composer.selectionEnd = start + 1;
+      this.composer.dispatchEvent(new Event("input"));
+      return;
+    }
+    if (event.shiftKey) return;
+    event.preventDefault();
+    const text = this.composer.value;
+    if (!this.shown.id || text.trim() === "") return;
+    this.actions.send(this.shown.id, text);
+    this.composer.value = "";
+    this.drafts.delete(this.shown.id);
+  }
+
+  private renderHeader(chat: Chat): void {
+    const { summary } = chat;
+    const who = el("div", "who");
+    who.append(el("h2", "visitor-name", summary.visitor.name, "visitor-name"), el("p", "visitor-meta", visitorMeta(summary)));
+    const buttons = el("div", "chat-actions");
+    if (summary.state === "ringing") {
+      const accept = el("button", "primary", "Accept Call", "accept-call");
+      accept.addEventListener("click", () => this.actions.accept(summary.id));
+      const decline = el("button", undefined, "Decline", "decline-call");
+      decline.addEventListener("click", () => this.actions.decline(summary.id));
+      buttons.append(accept, decline);
+    } else if (!chat.closed) {
+      const end = el("button", undefined, "End chat", "end-chat");
+      end.addEventListener("click", () => this.actions.requestClose(summary.id));
+      buttons.append(end);
+    } else {
+      buttons.append(el("span", "ended", "Chat ended", "chat-ended"));
+    }
+    this.header.replaceChildren(who, buttons);
+  }
+
+  private renderMessages(chat: Chat, operatorId: string, switched: boolean): void {
+    const atBottom =
+      switched || this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
+    this.messages.replaceChildren(...chat.items.map((item) => this.renderItem(item, chat, operatorId)));
+    if (atBottom) this.messages.scrollTop = this.messages.scrollHeight;
+  }
+
+  private renderItem(item: ChatItem, chat: Chat, operatorId: string): HTMLElement {
+    if (item.kind === "note") {
+      const li = el("li", "note", item.text);
+      li.dataset.seq = String(item.seq);
+      return li;
+    }
+    const mine = item.author.kind === "operator" && (item.author.id === operatorId || item.author.id === "");
+    const li = el("li", `message ${mine ? "mine" : item.author.kind}`, undefined, "message");
+    li.dataset.key = item.key;
+    if (item.seq !== null) li.dataset.seq = String(item.seq);
+    const meta = el("div", "meta");
+    meta.append(
+      el("span", "sender", mine ? "You" : authorName(item.author), "message-sender"),
+      el("time", "time", item.at === null ? "" : formatTime(item.at)),
+    );
+    const body = el("div", "body", undefined, "message-text");
+    body.append(renderSpans(item.spans, (href) => this.actions.openLink(href)));
+    li.append(meta, body);
+    const delivery = deliveryState(item, chat, operatorId);
+    if (delivery) {
+      const state = el("span", `delivery ${delivery}`, DELIVERY_LABELS[delivery], "delivery");
+      state.dataset.state = delivery;
+      li.dataset.delivery = delivery;
+      meta.append(state);
+    }
+    return li;
+  }
+}
+
+function visitorMeta(summary: ConversationSummary): string {
+  const { visitor } = summary;
+  const parts = [visitor.email, visitor.current_page?.title || visitor.current_page?.url, visitor.connected ? null : "left the site"];
+  return parts.filter(Boolean).join(" · ");
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+
+import { deliveryState, findChat, initialState, reduce, type Action, type State } from "../src/store";
+import { operatorMessage, session, summary, visitorMessage } from "./fixtures";
+
+function run(...actions: Action[]): State {
+  return actions.reduce(reduce, initialState);
+}
+
+const started = (conversations = [summary("a", 10)]): Action => ({
+  type: "session_started",
+  session: session(conversations),
+});
+
+describe("chat tabs", () => {
+  it("lists calls newest first and selects the first one", () => {
+    const state = run(
+      started([]),
+      { type: "server", event: { type: "ringing", conversation: summary("old", 10) } },
+      { type: "server", event: { type: "ringing", conversation: summary("new", 20) } },
+    );
+    expect(state.chats.map((c) => c.summary.id)).toEqual(["new", "old"]);
+    expect(state.activeId).toBe("old");
+  });
+
+  it("removes a ringing call a colleague took", () => {
+    const state = run(started(), {
+      type: "server",
+      event: { type: "ring_stopped", conversation_id: "a", reason: { kind: "taken", by: { id: "op-2", name: "Bob" } } },
+    });
+    expect(state.chats).toEqual([]);
+    expect(state.activeId).toBeNull();
+  });
+
+  it("counts unread visitor messages in background tabs and clears them on select", () => {
+    let state = run(started([summary("a", 10, "active"), summary("b", 20, "active")]), {
+      type: "select",
+      conversationId: "a",
+    });
+    state = reduce(state, { type: "server", event: { type: "event", conversation_id: "b", event: visitorMessage(2, "hi") } });
+    state = reduce(state, { type: "server", event: { type: "event", conversation_id: "b", event: visitorMessage(3, "hello?") } });
+    expect(findChat(state, "b")?.unread).toBe(2);
+    state = reduce(state, { type: "select", conversationId: "b" });
+    expect(findChat(state, "b")?.unread).toBe(0);
+  });
+
+  it("cycles tabs with Ctrl+Tab in both directions", () => {
+    let state = run(started([summary("a", 30), summary("b", 20), summary("c", 10)]), { type: "select_index", index: 0 });
+    state = reduce(state, { type: "select_relative", offset: 1 });
+    expect(state.activeId).toBe("b");
+    state = reduce(state, { type: "select_relative", offset: -2 });
+    expect(state.activeId).toBe("c");
+  });
+
+  it("keeps an ended chat until its tab is closed", () => {
+    let state = run(started([summary("a", 10, "active")]), {
+      type: "server",
+      event: { type: "event", conversation_id: "a", event: { seq: 2, at: 5, body: { type: "closed", by: { kind: "visitor", name: "Vera" } } } },
+    });
+    expect(findChat(state, "a")?.closed).toBe(true);
+    state = reduce(state, { type: "dismiss", conversationId: "a" });
+    expect(state.chats).toEqual([]);
+  });
+});
+
+describe("messages", () => {
+  it("shows each event once, in seq order, whatever way it arrives", () => {
+    const state = run(
+      started([summary("a", 10, "active")]),
+      { type: "server", event: { type: "event", conversation_id: "a", event: visitorMessage(3, "third") } },
+      { type: "history", conversationId: "a", events: [visitorMessage(2, "second"), visitorMessage(3, "third")] },
+    );
+    const items = findChat(state, "a")!.items;
+    expect(items.map((i) => i.seq)).toEqual([2, 3]);
+  });
+
+  it("moves an own message from queued to sent, delivered and seen", () => {
+    const me = "op-1";
+    let state = run(started([summary("a", 10, "active")]), {
+      type: "outbox",
+      update: { conversation_id: "a", client_msg_id: "m1", text: "hello", delivery: { state: "queued" } },
+    });
+    const stateOf = () => {
+      const chat = findChat(state, "a")!;
+      return deliveryState(chat.items[0], chat, me);
+    };
+    expect(stateOf()).toBe("queued");
+    state = reduce(state, {
+      type: "outbox",
+      update: { conversation_id: "a", client_msg_id: "m1", text: "hello", delivery: { state: "sent", seq: 4 } },
+    });
+    state = reduce(state, { type: "server", event: { type: "event", conversation_id: "a", event: operatorMessage(4, "m1", "hello") } });
+    expect(stateOf()).toBe("sent");
+    expect(findChat(state, "a")!.items).toHaveLength(1);
+    expect(findChat(state, "a")!.items[0].at).not.toBeNull();
+    state = reduce(state, {
+      type: "server",
+      event: { type: "receipt", conversation_id: "a", side: "visitor", delivered: 4, seen: 0 },
+    });
+    expect(stateOf()).toBe("delivered");
+    state = reduce(state, {
+      type: "server",
+      event: { type: "receipt", conversation_id: "a", side: "visitor", delivered: 4, seen: 4 },
+    });
+    expect(stateOf()).toBe("seen");
+  });
+
+  it("marks a refused message as not sent", () => {
+    const state = run(started([summary("a", 10, "active")]), {
+      type: "outbox",
+      update: {
+        conversation_id: "a",
+        client_msg_id: "m1",
+        text: "x".repeat(10),
+        delivery: { state: "failed", error: { code: "too_large", message: "too long" } },
+      },
+    });
+    const chat = findChat(state, "a")!;
+    expect(deliveryState(chat.items[0], chat, "op-1")).toBe("failed");
+  });
+});
+
+describe("session", () => {
+  it("follows the connection and the status", () => {
+    const state = run(
+      started(),
+      { type: "connection", state: { state: "reconnecting", attempt: 1, retry_in_ms: 500 } },
+      { type: "server", event: { type: "status_changed", status: "away" } },
+    );
+    expect(state.session?.connection.state).toBe("reconnecting");
+    expect(state.session?.status).toBe("away");
+  });
+
+  it("returns to the login screen with the address and email kept", () => {
+    const state = run(
+      { type: "logged_out", serverUrl: "http://srv/", email: "ann@example.com", notice: null },
+      started(),
+      { type: "logged_out", serverUrl: null, email: null, notice: "expired" },
+    );
+    expect(state.screen).toBe("login");
+    expect(state.chats).toEqual([]);
+    expect(state.login).toMatchObject({ serverUrl: "http://srv/", email: "ann@example.com", notice: "expired" });
+  });
+});
