@@ -1,0 +1,90 @@
+//! `switchboard-bench`: starts a real `switchboard-server` (release build recommended), opens
+//! N idle visitor sockets and M chatting visitor/operator pairs, and reports server memory per
+//! idle connection, message throughput, and visitor → operator latency percentiles
+//! (send → committed → pushed → received on loopback).
+//!
+//! ```text
+//! cargo build --release -p switchboard-server -p switchboard-bench
+//! target/release/switchboard-bench --idle 10000 --pairs 1000 --rate 1000 --seconds 20
+//! ```
+
+mod peers;
+mod server;
+mod stats;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+
+/// Load benchmark for switchboard-server.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// The server binary to benchmark.
+    #[arg(long, default_value = "target/release/switchboard-server")]
+    server_bin: std::path::PathBuf,
+    /// Idle visitor connections (hello only).
+    #[arg(long, default_value_t = 1000)]
+    idle: usize,
+    /// Chatting visitor/operator pairs.
+    #[arg(long, default_value_t = 100)]
+    pairs: usize,
+    /// Operators sharing the chats.
+    #[arg(long, default_value_t = 10)]
+    operators: usize,
+    /// Total visitor messages per second across all pairs.
+    #[arg(long, default_value_t = 1000)]
+    rate: u32,
+    /// Length of the chatting phase.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let wanted_files = (args.idle + 2 * args.pairs + args.operators) as u64 * 2 + 1024;
+    rlimit::increase_nofile_limit(wanted_files)?;
+    let server = server::BenchServer::start(&args.server_bin).await?;
+    println!("server pid {} on {}", server.pid(), server.address());
+
+    let operators = peers::connect_operators(&server, args.operators).await?;
+    let base_kib = server.rss_kib()?;
+    let started = Instant::now();
+    let idle = peers::open_idle_visitors(&server, args.idle).await?;
+    let idle_kib = server.rss_kib()?;
+    let per_idle = (idle_kib.saturating_sub(base_kib)) as f64 * 1024.0 / args.idle.max(1) as f64;
+    println!(
+        "idle: {} visitors connected in {:.1} s; server RSS {} KiB → {} KiB; {:.1} KiB per idle connection",
+        idle.len(),
+        started.elapsed().as_secs_f64(),
+        base_kib,
+        idle_kib,
+        per_idle / 1024.0
+    );
+
+    let clock = Arc::new(Instant::now());
+    let chats = peers::start_chats(&server, operators, args.pairs).await?;
+    let duration = Duration::from_secs(args.seconds);
+    let result = peers::chat(chats, clock, args.rate, duration).await?;
+    let busy_kib = server.rss_kib()?;
+    let latency = stats::Percentiles::of(result.latencies_us);
+    println!(
+        "chatting: {} pairs, {} messages sent, {} received by operators in {:.1} s = {:.0} msg/s",
+        args.pairs,
+        result.sent,
+        latency.count,
+        duration.as_secs_f64(),
+        latency.count as f64 / duration.as_secs_f64()
+    );
+    println!(
+        "visitor → operator latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; server RSS {} KiB",
+        latency.p50_ms(),
+        latency.p99_ms(),
+        latency.max_ms(),
+        busy_kib
+    );
+    drop(idle);
+    Ok(())
+}
