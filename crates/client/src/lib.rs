@@ -283,3 +283,40 @@ impl AgentClient {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use switchboard_protocol::Status;
+
+    use super::*;
+
+    #[test]
+    fn client_events_serialise_as_flat_json_objects() {
+        let lines = [
+            ClientEvent::Connection(ConnectionState::Reconnecting {
+                attempt: 2,
+                retry_in_ms: 750,
+            }),
+            ClientEvent::Server(AgentEvent::StatusChanged {
+                status: Status::Away,
+            }),
+            ClientEvent::Outbox(OutboxUpdate {
+                conversation_id: "c1".into(),
+                client_msg_id: "m1".into(),
+                text: "hi".into(),
+                delivery: Delivery::Sent { seq: 4 },
+            }),
+        ]
+        .map(|event| serde_json::to_value(event).expect("serialise"));
+        assert_eq!(
+            lines,
+            [
+                json!({"kind": "connection", "state": "reconnecting", "attempt": 2, "retry_in_ms": 750}),
+                json!({"kind": "server", "type": "status_changed", "status": "away"}),
+                json!({"kind": "outbox", "conversation_id": "c1", "client_msg_id": "m1",
+                       "text": "hi", "delivery": {"state": "sent", "seq": 4}}),
+            ]
+        );
+    }
+}
