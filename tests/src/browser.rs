@@ -86,6 +86,14 @@ return [...document.querySelectorAll('[data-testid="message"]')].map((m) => ({
 }));
 "#;
 
+/// Reads the survey's shown validation errors as (field key, message) pairs.
+const READ_SURVEY_ERRORS: &str = r#"
+return [...document.querySelectorAll('#sb-survey-fields [name]')]
+  .map((input) => [input.name, document.getElementById(input.id + '-error')])
+  .filter(([, error]) => error && !error.hidden)
+  .map(([key, error]) => [key, error.textContent]);
+"#;
+
 /// Chromedriver in its own process group, so that killing the group also ends its browser.
 struct Driver {
     child: Child,
@@ -285,30 +293,70 @@ impl WidgetVisitor {
     pub async fn start_chat(&self, answers: &[(&str, &str)]) -> anyhow::Result<()> {
         self.open_chat().await?;
         if self.is_shown("sb-survey").await? {
-            for (key, value) in answers {
-                let input = self
-                    .client
-                    .find(Locator::Id(&format!("sb-survey-{key}")))
-                    .await?;
-                input.clear().await?;
-                input.send_keys(value).await?;
-            }
-            self.client
-                .find(Locator::Id("sb-survey-submit"))
-                .await?
-                .click()
-                .await?;
+            self.submit_survey(answers).await?;
         }
         self.wait_for_css("#sb-chat:not([hidden])").await?;
         Ok(())
     }
 
+    /// Fills the shown pre-chat survey with `answers` (field key, value) and submits it.
+    pub async fn submit_survey(&self, answers: &[(&str, &str)]) -> anyhow::Result<()> {
+        for (key, value) in answers {
+            let input = self
+                .client
+                .find(Locator::Id(&format!("sb-survey-{key}")))
+                .await?;
+            input.clear().await?;
+            input.send_keys(value).await?;
+        }
+        self.client
+            .find(Locator::Id("sb-survey-submit"))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// The survey's shown validation errors: (field key, message).
+    pub async fn survey_errors(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let value = self.client.execute(READ_SURVEY_ERRORS, vec![]).await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
     /// Types `text` into the message box and presses Enter.
     pub async fn send(&self, text: &str) -> anyhow::Result<()> {
+        self.send_lines(&[text]).await
+    }
+
+    /// Types `lines` into the message box with Shift+Enter between them, then presses Enter.
+    pub async fn send_lines(&self, lines: &[&str]) -> anyhow::Result<()> {
         let composer = self.wait_for_css("#sb-composer").await?;
-        composer.send_keys(text).await?;
+        let new_line = format!("{}{}{}", Key::Shift, Key::Enter, Key::Null);
+        composer.send_keys(&lines.join(&new_line)).await?;
         composer.send_keys(&Key::Enter.to_string()).await?;
         Ok(())
+    }
+
+    /// Ends the chat with the header's "End chat" button.
+    pub async fn end_chat(&self) -> anyhow::Result<()> {
+        self.wait_for_css("#sb-end-chat:not([hidden])")
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Waits until the chat shows as ended.
+    pub async fn wait_for_chat_ended(&self) -> anyhow::Result<()> {
+        self.wait_for_css("#sb-closed:not([hidden])")
+            .await
+            .map(drop)
+    }
+
+    /// After an ended chat, goes back to the start ("Start a new chat").
+    pub async fn start_new_chat(&self) -> anyhow::Result<()> {
+        self.wait_for_css("#sb-new-chat").await?.click().await?;
+        self.wait_for_css("#sb-closed[hidden]").await.map(drop)
     }
 
     /// Every message the widget shows, in order.

@@ -117,6 +117,11 @@ async fn visitor_fills_survey_chats_and_keeps_the_chat_across_reload_and_pages(
     let visitor = WidgetVisitor::open(&demo_page(&server, "")?).await?;
     visitor.wait_for_button_online(true).await?;
 
+    visitor.open_chat().await?;
+    visitor.submit_survey(&[("email", "ann@")]).await?;
+    let errors = visitor.survey_errors().await?;
+    let keys: Vec<&str> = errors.iter().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(keys, ["name", "email"], "{errors:?}");
     visitor
         .start_chat(&[("name", "Ann"), ("email", "ann@example.com")])
         .await?;
@@ -168,8 +173,12 @@ async fn visitor_fills_survey_chats_and_keeps_the_chat_across_reload_and_pages(
     );
     alice.say(&conversation, "Anything else?")?;
     visitor.wait_for_message("Anything else?").await?;
-    visitor.send("No, thanks!").await?;
-    alice.wait_for_visitor_message("No, thanks!").await?;
+    visitor
+        .send_lines(&["No, thanks!", "Have a nice day"])
+        .await?;
+    alice
+        .wait_for_visitor_message("No, thanks!\nHave a nice day")
+        .await?;
     let texts: Vec<String> = visitor
         .messages()
         .await?
@@ -178,7 +187,12 @@ async fn visitor_fills_survey_chats_and_keeps_the_chat_across_reload_and_pages(
         .collect();
     assert_eq!(
         texts,
-        [question, &answer.text, "Anything else?", "No, thanks!"]
+        [
+            question,
+            &answer.text,
+            "Anything else?",
+            "No, thanks!\nHave a nice day"
+        ]
     );
     visitor.close().await
 }
@@ -269,5 +283,41 @@ async fn widget_reconnects_after_a_server_crash_without_losing_or_repeating_mess
         seqs.windows(2).all(|w| w[0] < w[1]),
         "seqs in order: {seqs:?}"
     );
+    visitor.close().await
+}
+
+#[tokio::test]
+async fn operator_ends_the_chat_and_the_visitor_calls_again() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut alice = Operator::online(&server, "Alice").await?;
+    let visitor = WidgetVisitor::open(&demo_page(&server, "")?).await?;
+    visitor.start_chat(&[]).await?;
+    visitor.send("First question").await?;
+    let first = alice.answer_call().await?;
+    alice.wait_for_visitor_message("First question").await?;
+    alice.client.close(&first).await?;
+
+    visitor.wait_for_notice("Alice ended the chat").await?;
+    visitor.wait_for_chat_ended().await?;
+    visitor.start_new_chat().await?;
+    assert!(visitor.messages().await?.is_empty());
+    visitor.send("Second question").await?;
+    let second = alice.answer_call().await?;
+    assert_ne!(first, second, "a new conversation");
+    alice.wait_for_visitor_message("Second question").await?;
+
+    visitor.end_chat().await?;
+    visitor.wait_for_notice("You ended the chat").await?;
+    alice
+        .wait_for(|event| match event {
+            ClientEvent::Server(AgentEvent::Event {
+                conversation_id,
+                event,
+            }) if *conversation_id == second => {
+                matches!(event.body, EventBody::Closed { .. }).then_some(())
+            }
+            _ => None,
+        })
+        .await?;
     visitor.close().await
 }
