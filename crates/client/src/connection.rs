@@ -35,6 +35,8 @@ use crate::{endpoints, ClientError, ClientEvent, ConnectionState, HistoryPage};
 const EVENT_BUFFER: usize = 1024;
 /// Longest time from opening the socket to `Welcome`.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for the close frame to be written when the task stops.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 /// A `Ping` goes out this often; one left unanswered until the next means the link is dead.
 const PING_EVERY: Duration = Duration::from_secs(20);
 /// Receipts are batched: the first new event schedules one flush this much later.
@@ -316,8 +318,10 @@ impl Connection {
         match end {
             End::Lost => Ok(()),
             End::Stop(stop) => {
-                if let Err(error) = live.socket.close(None).await {
-                    tracing::debug!(%error, "closing the socket failed");
+                match tokio::time::timeout(CLOSE_TIMEOUT, live.socket.close(None)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => tracing::debug!(%error, "closing the socket failed"),
+                    Err(_) => tracing::debug!("the close frame could not be written in time"),
                 }
                 Err(stop)
             }
