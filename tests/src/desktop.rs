@@ -3,8 +3,9 @@
 //! inside `scripts/desktop-session.sh` (display, session bus, unlocked keyring).
 //!
 //! [`visitor`] is the other side of a chat: a raw visitor socket, as the widget would open;
-//! [`notifications`] sees the notifications the app raises.
+//! [`notifications`] sees the notifications the app raises; [`link`] is a network link to cut.
 
+pub mod link;
 pub mod notifications;
 pub mod visitor;
 
@@ -215,6 +216,21 @@ impl DesktopApp {
         self.click("[data-testid=login-submit]").await?;
         self.wait_for("[data-testid=main-screen]").await?;
         Ok(())
+    }
+
+    /// Sets the operator's status with the status control and waits until the server agrees.
+    pub async fn set_status(&self, status: &str) -> anyhow::Result<()> {
+        let control = self.wait_for("[data-testid=status-select]").await?;
+        control.select_by_value(status).await?;
+        self.wait_for(&format!("[data-testid=main-screen][data-status={status}]"))
+            .await?;
+        Ok(())
+    }
+
+    /// Types `text` into the composer and presses Enter.
+    pub async fn send_message(&self, text: &str) -> anyhow::Result<()> {
+        self.fill("[data-testid=composer]", &format!("{text}\u{E007}"))
+            .await
     }
 
     /// Saves a PNG screenshot as `<repo>/test-artifacts/<name>.png`.

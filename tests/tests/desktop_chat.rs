@@ -1,31 +1,26 @@
 //! Taking calls in the desktop app: a visitor calls, the operator is notified and sees a ringing
-//! tab, accepts, and both exchange messages; declining a call removes its tab.
+//! tab, accepts, and both exchange messages; closing a ringing tab declines the call; going
+//! Away turns the site's chat button offline.
 
 use std::time::Duration;
 
 use switchboard_tests::desktop::notifications::NotificationWatch;
-use switchboard_tests::desktop::visitor::Visitor;
+use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
 
 const EMAIL: &str = "ann@example.com";
 const PASSWORD: &str = "correct horse battery";
 
-/// A pre-chat survey that asks the visitor's name, so calls show who is calling.
-const SURVEY: &str = r#"[{"key":"name","label":"Your name","kind":"text","required":false}]"#;
-
 async fn online_operator(server: &TestServer) -> anyhow::Result<DesktopApp> {
-    server.set_setting("survey", SURVEY).await?;
+    ask_for_names(server).await?;
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
     let app = DesktopApp::start().await?;
     app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
         .await?;
     app.wait_until_gone("[data-testid=connection-banner]")
         .await?;
-    let status = app.wait_for("[data-testid=status-select]").await?;
-    status.select_by_value("online").await?;
-    app.wait_for("[data-testid=main-screen][data-status=online]")
-        .await?;
+    app.set_status("online").await?;
     Ok(app)
 }
 
@@ -63,14 +58,14 @@ async fn visitor_calls_and_operator_accepts_and_they_chat() -> anyhow::Result<()
         Some("https://example.com/o/1")
     );
 
-    // The operator answers with Enter; the visitor gets it, and it shows as delivered.
-    app.fill("[data-testid=composer]", "Hello Vera, let me check\u{E007}")
-        .await?;
+    // The operator answers with Enter; the visitor gets it, and the app shows it as sent.
+    app.send_message("Hello Vera, let me check").await?;
     assert_eq!(
-        visitor.wait_for_operator_message().await?,
+        visitor.operator_message().await?,
         "Hello Vera, let me check"
     );
-    app.wait_for("[data-testid=message][data-delivery]").await?;
+    app.wait_for("[data-testid=message][data-delivery=sent]")
+        .await?;
 
     visitor.say("Thanks!").await?;
     app.wait_for_text("[data-testid=message-text]", "Thanks!")
@@ -92,6 +87,21 @@ async fn closing_a_ringing_tab_declines_the_call() -> anyhow::Result<()> {
     app.click("[data-testid=chat-tab][data-state=ringing] [data-testid=close-tab]")
         .await?;
     app.wait_until_gone("[data-testid=chat-tab]").await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn going_away_turns_the_chat_button_offline() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let app = online_operator(&server).await?;
+
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.availability(true).await?;
+    app.set_status("away").await?;
+    visitor.availability(false).await?;
+    app.set_status("online").await?;
+    visitor.availability(true).await?;
     app.quit().await?;
     Ok(())
 }

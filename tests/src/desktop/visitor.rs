@@ -1,156 +1,127 @@
-//! A visitor on the raw `/ws/v1/visitor` socket: what the widget does, without a browser.
+//! A visitor in scenario terms (call, say, read the operator's answer, come back), on top of
+//! the raw widget socket of [`crate::wire`].
 
-use std::time::Duration;
-
-use anyhow::{bail, Context};
-use futures_util::{SinkExt, StreamExt};
-use switchboard_protocol::{
-    EventBody, PageInfo, SurveyAnswer, VisitorEvent, VisitorRequest, PROTOCOL_VERSION,
-};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use switchboard_protocol::{Author, EventBody, SurveyAnswer, VisitorEvent, VisitorRequest};
 
 use crate::server::TestServer;
+use crate::wire::RawVisitor;
 
-/// How long a visitor waits for an expected event.
-const WAIT: Duration = Duration::from_secs(20);
+/// A pre-chat survey that asks the visitor's name, so calls show who is calling.
+const NAME_SURVEY: &str = r#"[{"key":"name","label":"Your name","kind":"text","required":false}]"#;
+
+/// Configures the server's pre-chat survey to ask for the visitor's name ([`Visitor::call`]
+/// answers it).
+pub async fn ask_for_names(server: &TestServer) -> anyhow::Result<()> {
+    server.set_setting("survey", NAME_SURVEY).await
+}
 
 /// A connected visitor.
 pub struct Visitor {
-    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    socket: RawVisitor,
     next_req: u32,
     /// The token the widget would keep in localStorage.
     pub token: String,
+    /// Whether the last Welcome or Availability said an operator is online.
+    pub online: bool,
 }
 
 impl Visitor {
-    /// Opens the visitor socket and says hello (a new visitor).
+    /// A new visitor opens the widget.
     pub async fn connect(server: &TestServer) -> anyhow::Result<Visitor> {
-        let (socket, _) =
-            tokio_tungstenite::connect_async(server.ws_url("/ws/v1/visitor").as_str())
-                .await
-                .context("connecting the visitor socket")?;
-        let mut visitor = Visitor {
-            socket,
-            next_req: 1,
-            token: String::new(),
-        };
-        visitor
-            .send(&VisitorRequest::Hello {
-                protocol: PROTOCOL_VERSION,
-                visitor_token: None,
-                page: PageInfo {
-                    url: "https://shop.example.com/pricing".into(),
-                    title: "Pricing".into(),
-                    referrer: None,
-                },
-                time_zone: Some("Europe/Berlin".into()),
-                last_seq: None,
-            })
-            .await?;
-        let welcome = visitor
-            .wait_for(|event| matches!(event, VisitorEvent::Welcome { .. }))
-            .await?;
-        if let VisitorEvent::Welcome { visitor_token, .. } = welcome {
-            visitor.token = visitor_token;
-        }
-        Ok(visitor)
+        let (socket, welcome) = RawVisitor::connect(server, None, None).await?;
+        Visitor::welcomed(socket, welcome)
     }
 
-    /// Calls (starts a chat) as `name`, and waits for the server to take the call.
+    /// The same visitor comes back (e.g. after the server restarted) and gets every event of
+    /// the open conversation again.
+    pub async fn reconnect(&mut self, server: &TestServer) -> anyhow::Result<()> {
+        let (socket, welcome) = RawVisitor::connect(server, Some(self.token.clone()), None).await?;
+        *self = Visitor {
+            next_req: self.next_req,
+            ..Visitor::welcomed(socket, welcome)?
+        };
+        Ok(())
+    }
+
+    fn welcomed(socket: RawVisitor, welcome: VisitorEvent) -> anyhow::Result<Visitor> {
+        let VisitorEvent::Welcome {
+            visitor_token,
+            online,
+            ..
+        } = welcome
+        else {
+            anyhow::bail!("expected Welcome, got {welcome:?}");
+        };
+        Ok(Visitor {
+            socket,
+            next_req: 0,
+            token: visitor_token,
+            online,
+        })
+    }
+
+    /// Calls (starts a chat), giving `name` in the pre-chat survey.
     pub async fn call(&mut self, name: &str) -> anyhow::Result<()> {
         let req = self.req();
-        self.send(&VisitorRequest::StartChat {
-            req,
-            survey: vec![SurveyAnswer {
-                key: "name".into(),
-                value: name.into(),
-            }],
-        })
-        .await?;
-        self.wait_for_ack(req).await
+        let survey = vec![SurveyAnswer {
+            key: "name".into(),
+            value: name.into(),
+        }];
+        self.socket
+            .request(VisitorRequest::StartChat { req, survey })
+            .await?;
+        Ok(())
     }
 
-    /// Sends a chat message and waits for its ack.
+    /// Sends a chat message.
     pub async fn say(&mut self, text: &str) -> anyhow::Result<()> {
         let req = self.req();
-        self.send(&VisitorRequest::Send {
-            req,
-            client_msg_id: uuid::Uuid::new_v4().to_string(),
-            text: text.into(),
-        })
-        .await?;
-        self.wait_for_ack(req).await
-    }
-
-    /// Waits for a message from an operator and returns its text.
-    pub async fn wait_for_operator_message(&mut self) -> anyhow::Result<String> {
-        let event = self
-            .wait_for(|event| {
-                matches!(event, VisitorEvent::Event { event, .. }
-                    if matches!(&event.body, EventBody::Message { author, .. }
-                        if matches!(author, switchboard_protocol::Author::Operator { .. })))
+        let client_msg_id = uuid::Uuid::new_v4().to_string();
+        let text = text.to_owned();
+        self.socket
+            .request(VisitorRequest::Send {
+                req,
+                client_msg_id,
+                text,
             })
             .await?;
-        match event {
-            VisitorEvent::Event { event, .. } => match event.body {
-                EventBody::Message { text, .. } => Ok(text),
-                _ => unreachable!("matched a message"),
-            },
-            _ => unreachable!("matched an event"),
-        }
+        Ok(())
     }
 
-    /// Waits for the next event `wanted` accepts (others are skipped) and returns it.
-    pub async fn wait_for(
-        &mut self,
-        wanted: impl Fn(&VisitorEvent) -> bool,
-    ) -> anyhow::Result<VisitorEvent> {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let frame = tokio::time::timeout_at(deadline, self.socket.next())
-                .await
-                .context("timed out waiting for a visitor event")?;
-            let Some(frame) = frame else {
-                bail!("the server closed the visitor socket");
-            };
-            if let Message::Text(text) = frame? {
-                let event: VisitorEvent = serde_json::from_str(&text)
-                    .with_context(|| format!("unexpected visitor frame {text}"))?;
-                if let VisitorEvent::Error { req: None, error } = &event {
-                    bail!("the server reported {error}");
-                }
-                if wanted(&event) {
-                    return Ok(event);
-                }
-            }
-        }
-    }
-
-    async fn wait_for_ack(&mut self, req: u32) -> anyhow::Result<()> {
-        let answer = self
+    /// Waits for the next message from an operator and returns its text.
+    pub async fn operator_message(&mut self) -> anyhow::Result<String> {
+        self.socket
             .wait_for(|event| match event {
-                VisitorEvent::Ack { req: r, .. } | VisitorEvent::Error { req: Some(r), .. } => {
-                    *r == req
-                }
-                _ => false,
+                VisitorEvent::Event { event, .. } => match &event.body {
+                    EventBody::Message {
+                        author: Author::Operator { .. },
+                        text,
+                        ..
+                    } => Some(text.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .await
+    }
+
+    /// Waits until the chat button's availability is `online`.
+    pub async fn availability(&mut self, online: bool) -> anyhow::Result<()> {
+        if self.online == online {
+            return Ok(());
+        }
+        self.socket
+            .wait_for(|event| match event {
+                VisitorEvent::Availability { online: now } if *now == online => Some(()),
+                _ => None,
             })
             .await?;
-        match answer {
-            VisitorEvent::Error { error, .. } => bail!("request {req} failed: {error}"),
-            _ => Ok(()),
-        }
+        self.online = online;
+        Ok(())
     }
 
     fn req(&mut self) -> u32 {
         self.next_req += 1;
         self.next_req
-    }
-
-    async fn send(&mut self, request: &VisitorRequest) -> anyhow::Result<()> {
-        let text = serde_json::to_string(request)?;
-        self.socket.send(Message::text(text)).await?;
-        Ok(())
     }
 }

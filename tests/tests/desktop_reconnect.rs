@@ -1,0 +1,50 @@
+//! Connection trouble in the desktop app: the server goes away mid-chat, the app says so, a
+//! message typed meanwhile waits as queued, and it is delivered once the server is back.
+
+use switchboard_tests::desktop::link::Link;
+use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
+use switchboard_tests::desktop::DesktopApp;
+use switchboard_tests::server::TestServer;
+
+const EMAIL: &str = "ann@example.com";
+const PASSWORD: &str = "correct horse battery";
+
+#[tokio::test]
+async fn message_typed_while_the_server_is_down_is_delivered_after_restart() -> anyhow::Result<()> {
+    let mut server = TestServer::start().await?;
+    ask_for_names(&server).await?;
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+    let link = Link::open(&server.base_url()).await?;
+
+    let app = DesktopApp::start().await?;
+    app.log_in(&link.url(), EMAIL, PASSWORD, false).await?;
+    app.set_status("online").await?;
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.call("Rita Reconnect").await?;
+    app.click("[data-testid=accept-call]").await?;
+    visitor.say("Are you there?").await?;
+    app.wait_for_text("[data-testid=message-text]", "Are you there?")
+        .await?;
+
+    // The server dies and the app loses its connection: the banner says so.
+    link.cut();
+    server.restart().await?;
+    app.wait_for("[data-testid=connection-banner][data-state=reconnecting]")
+        .await?;
+
+    // A message typed meanwhile is queued...
+    app.send_message("Yes, one moment").await?;
+    app.wait_for("[data-testid=message][data-delivery=queued]")
+        .await?;
+
+    // ...and goes out when the connection is back; the banner disappears.
+    link.restore();
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.wait_for("[data-testid=message][data-delivery=sent]")
+        .await?;
+    visitor.reconnect(&server).await?;
+    assert_eq!(visitor.operator_message().await?, "Yes, one moment");
+    app.quit().await?;
+    Ok(())
+}
