@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use switchboard_client::{AgentClient, ClientEvent, ConnectionState};
-use switchboard_protocol::{AgentEvent, Author, EventBody, Status};
+use switchboard_protocol::{AgentEvent, Author, ConversationSummary, EventBody, PageInfo, Status};
 use switchboard_tests::browser::WidgetVisitor;
 use switchboard_tests::server::{artifacts_dir, TestServer};
 use tokio::sync::mpsc::Receiver;
@@ -70,16 +70,40 @@ impl Operator {
 
     /// Waits for a call, accepts it and returns the conversation id.
     async fn answer_call(&mut self) -> anyhow::Result<String> {
-        let conversation_id = self
+        Ok(self.answer_call_summary().await?.id)
+    }
+
+    /// Waits for a call, accepts it and returns the call as it rang.
+    async fn answer_call_summary(&mut self) -> anyhow::Result<ConversationSummary> {
+        let call = self
             .wait_for(|event| match event {
                 ClientEvent::Server(AgentEvent::Ringing { conversation }) => {
-                    Some(conversation.id.clone())
+                    Some(conversation.clone())
                 }
                 _ => None,
             })
             .await?;
-        self.client.accept(&conversation_id).await?;
-        Ok(conversation_id)
+        self.client.accept(&call.id).await?;
+        Ok(call)
+    }
+
+    /// Waits until the visitor of `conversation_id` is on a page whose URL ends with `path`;
+    /// returns that page.
+    async fn wait_for_visitor_page(
+        &mut self,
+        conversation_id: &str,
+        path: &str,
+    ) -> anyhow::Result<PageInfo> {
+        self.wait_for(|event| match event {
+            ClientEvent::Server(AgentEvent::ConversationUpdated { conversation })
+                if conversation.id == conversation_id =>
+            {
+                let page = conversation.visitor.current_page.as_ref()?;
+                page.url.ends_with(path).then(|| page.clone())
+            }
+            _ => None,
+        })
+        .await
     }
 
     /// Waits for the visitor's message `text`; returns its seq.
@@ -127,7 +151,16 @@ async fn visitor_fills_survey_chats_and_keeps_the_chat_across_reload_and_pages(
         .await?;
     visitor.send("Hello, do you have a free plan? :)").await?;
     let question = "Hello, do you have a free plan? 🙂";
-    let conversation = alice.answer_call().await?;
+    let call = alice.answer_call_summary().await?;
+    let called_from = call
+        .visitor
+        .called_from
+        .context("the call names its page")?;
+    assert_eq!(called_from.url, demo_page(&server, "")?.as_str());
+    assert_eq!(called_from.title, "Acme Cloud: servers that scale with you");
+    assert_eq!(call.visitor.name, "Ann");
+    assert_eq!(call.visitor.email.as_deref(), Some("ann@example.com"));
+    let conversation = call.id;
     let question_seq = alice.wait_for_visitor_message(question).await?;
     alice.say(
         &conversation,
@@ -164,6 +197,10 @@ async fn visitor_fills_survey_chats_and_keeps_the_chat_across_reload_and_pages(
     );
 
     visitor.goto(&demo_page(&server, "pricing.html")?).await?;
+    let pricing = alice
+        .wait_for_visitor_page(&conversation, "/demo/pricing.html")
+        .await?;
+    assert_eq!(pricing.title, "Pricing · Acme Cloud");
     visitor.open_chat().await?;
     visitor.wait_for_message(&answer.text).await?;
     assert_eq!(

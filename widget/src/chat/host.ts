@@ -11,14 +11,29 @@ import type { PageInfo } from "../protocol";
 /** How long the chat waits for the host page to say where the visitor is. */
 export const HOST_FALLBACK_MS = 2000;
 
+/** The longest prefix of `text` that fits in `maxBytes` of UTF-8. */
+function clipBytes(text: string, maxBytes: number): string {
+  if (utf8Bytes(text) <= maxBytes) {
+    return text;
+  }
+  let clipped = "";
+  let bytes = 0;
+  for (const char of text) {
+    bytes += utf8Bytes(char);
+    if (bytes > maxBytes) {
+      break;
+    }
+    clipped += char;
+  }
+  return clipped;
+}
+
 /** Clips a page report to the limits the server accepts. */
 export function clipPage(page: PageInfo): PageInfo {
-  const clipUrl = (url: string) => (utf8Bytes(url) <= MAX_URL_BYTES ? url : "");
-  const referrer = page.referrer === null ? null : clipUrl(page.referrer) || null;
   return {
-    url: clipUrl(page.url),
+    url: clipBytes(page.url, MAX_URL_BYTES),
     title: [...page.title].slice(0, MAX_TITLE_CHARS).join(""),
-    referrer,
+    referrer: page.referrer === null ? null : clipBytes(page.referrer, MAX_URL_BYTES),
   };
 }
 

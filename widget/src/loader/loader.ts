@@ -35,7 +35,6 @@ function createFrame(src: string): HTMLIFrameElement {
   frame.id = FRAME_ID;
   frame.src = src;
   frame.title = "Chat";
-  frame.setAttribute("allowtransparency", "true");
   Object.assign(frame.style, {
     position: "fixed",
     right: "0",
@@ -107,7 +106,16 @@ function install(script: HTMLScriptElement): void {
   }
 }
 
-const script = document.currentScript;
-if (script instanceof HTMLScriptElement && !document.getElementById(FRAME_ID)) {
+/** This script's element (also when a site loads it as a module, where `currentScript` is null). */
+function ownScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) {
+    return current;
+  }
+  return document.querySelector<HTMLScriptElement>('script[src*="/widget/loader.js"]');
+}
+
+const script = ownScript();
+if (script !== null && !document.getElementById(FRAME_ID)) {
   install(script);
 }
