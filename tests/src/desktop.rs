@@ -66,6 +66,11 @@ impl DesktopApp {
 
     /// Starts the app with the keychain profile `profile` (what an earlier run remembered).
     pub async fn start_with_profile(profile: &str) -> anyhow::Result<DesktopApp> {
+        Self::start_with(profile, &[]).await
+    }
+
+    /// Starts the app with the keychain profile `profile` and extra environment variables.
+    pub async fn start_with(profile: &str, env: &[(&str, &str)]) -> anyhow::Result<DesktopApp> {
         let binary = app_binary();
         if !binary.exists() {
             bail!(
@@ -81,7 +86,9 @@ impl DesktopApp {
             .args(["--native-driver", NATIVE_DRIVER])
             .env("SWITCHBOARD_PROFILE", profile)
             .env("NO_AT_BRIDGE", "1")
+            // no automatic login unless the test asks for one
             .env_remove("SWITCHBOARD_SERVER_URL")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .process_group(0)

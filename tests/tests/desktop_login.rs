@@ -1,5 +1,6 @@
 //! Logging in to the desktop app: errors are clear, "remember me" keeps the login in the OS
-//! keychain across restarts, and logging out forgets it.
+//! keychain across restarts, logging out forgets it, and the run script's environment logs in
+//! by itself.
 
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
@@ -49,6 +50,32 @@ async fn operator_logs_in_is_remembered_across_restarts_and_logs_out() -> anyhow
     assert_eq!(email.prop("value").await?.as_deref(), Some(EMAIL));
     let password = app.wait_for("[data-testid=password]").await?;
     assert_eq!(password.prop("value").await?.as_deref(), Some(""));
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn credentials_in_the_environment_log_in_at_start_and_are_remembered() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+    let url = server.base_url().to_string();
+    let env = [
+        ("SWITCHBOARD_SERVER_URL", url.as_str()),
+        ("SWITCHBOARD_EMAIL", EMAIL),
+        ("SWITCHBOARD_PASSWORD", PASSWORD),
+    ];
+    let profile = format!("env-{}", uuid::Uuid::new_v4());
+    let app = DesktopApp::start_with(&profile, &env).await?;
+    app.wait_for_text("[data-testid=operator-name]", "Ann Operator")
+        .await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.quit().await?;
+
+    // Like "remember me": the next start without the environment is logged in too.
+    let app = DesktopApp::start_with_profile(&profile).await?;
+    app.wait_for_text("[data-testid=operator-name]", "Ann Operator")
+        .await?;
     app.quit().await?;
     Ok(())
 }
