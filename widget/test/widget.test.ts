@@ -264,6 +264,41 @@ describe("chat widget", () => {
     expect($('[data-testid="connection"]').hidden).toBe(true);
   });
 
+  it("replaces what it holds with a snapshot after a long absence", () => {
+    const first = start();
+    first.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    first.receive(started);
+    first.receive({ type: "event", conversation_id: "c1", event: message(2, "old", "operator") });
+    first.drop();
+    vi.advanceTimersByTime(1000);
+    const second = server.last;
+    second.open();
+    second.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    second.receive({
+      type: "snapshot",
+      conversation_id: "c1",
+      events: [message(1500, "recent", "operator"), message(1501, "newest", "visitor")],
+    });
+    expect(messageTexts()).toEqual(["recent", "newest"]);
+    second.drop();
+    vi.advanceTimersByTime(1000);
+    server.last.open();
+    expect(server.last.sent[0]).toMatchObject({ type: "hello", last_seq: 1501 });
+  });
+
+  it("shows the chat as ended when it was closed while the widget was away", () => {
+    const first = start();
+    first.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    first.receive(started);
+    $("#sb-launcher").click();
+    first.drop();
+    vi.advanceTimersByTime(1000);
+    server.last.open();
+    server.last.receive(welcome({ conversation: null }));
+    expect($("#sb-closed").hidden).toBe(false);
+    expect($("#sb-end-chat").hidden).toBe(true);
+  });
+
   it("after a reload, shows the whole history again from the same visitor token", () => {
     const first = start();
     first.receive(welcome({ conversation: conversation() }));
