@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use switchboard_tests::desktop::notifications::NotificationWatch;
+use switchboard_tests::desktop::notifications::{click_newest, NotificationWatch};
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
@@ -58,19 +58,35 @@ async fn visitor_calls_and_operator_accepts_and_they_chat() -> anyhow::Result<()
         Some("https://example.com/o/1")
     );
 
-    // The operator answers with Enter; the visitor gets it, and the app shows it as sent.
+    // The operator answers with Enter; the visitor gets it, and it shows as sent, then seen.
     app.send_message("Hello Vera, let me check").await?;
-    assert_eq!(
-        visitor.operator_message().await?,
-        "Hello Vera, let me check"
-    );
+    let (seq, text) = visitor.operator_message().await?;
+    assert_eq!(text, "Hello Vera, let me check");
     app.wait_for("[data-testid=message][data-delivery=sent]")
         .await?;
+    visitor.mark_seen(seq).await?;
+    app.wait_for("[data-testid=message][data-delivery=seen]")
+        .await?;
 
-    visitor.say("Thanks!").await?;
+    // The visitor's answer shows, and the operator's side reports it seen.
+    let thanks = visitor.say("Thanks!").await?;
     app.wait_for_text("[data-testid=message-text]", "Thanks!")
         .await?;
+    visitor.seen_by_operator(thanks).await?;
     app.screenshot("desktop-main").await?;
+
+    // A second call while chatting: clicking its notification opens its tab.
+    let mut caller = Visitor::connect(&server).await?;
+    caller.call("Carl Caller").await?;
+    notifications
+        .wait_for("Incoming chat: Carl Caller", Duration::from_secs(20))
+        .await?;
+    app.wait_for_text("[data-testid=chat-tab][data-state=ringing]", "Carl Caller")
+        .await?;
+    click_newest().await?;
+    app.wait_for_text("[data-testid=chat-tab].active", "Carl Caller")
+        .await?;
+    app.wait_for("[data-testid=accept-call]").await?;
     app.quit().await?;
     Ok(())
 }

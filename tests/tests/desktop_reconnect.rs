@@ -44,7 +44,8 @@ async fn message_typed_while_the_server_is_down_is_delivered_after_restart() -> 
     app.wait_for("[data-testid=message][data-delivery=sent]")
         .await?;
     visitor.reconnect(&server).await?;
-    assert_eq!(visitor.operator_message().await?, "Yes, one moment");
+    let (_, text) = visitor.operator_message().await?;
+    assert_eq!(text, "Yes, one moment");
     app.quit().await?;
     Ok(())
 }

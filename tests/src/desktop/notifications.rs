@@ -51,6 +51,19 @@ impl NotificationWatch {
     }
 }
 
+/// Clicks the newest notification on screen (dunst's default action), as the operator would.
+pub async fn click_newest() -> anyhow::Result<()> {
+    let status = Command::new("dunstctl")
+        .args(["action", "0"])
+        .status()
+        .await
+        .context("running dunstctl (package dunst)")?;
+    if !status.success() {
+        bail!("dunstctl action failed: {status}");
+    }
+    Ok(())
+}
+
 impl Drop for NotificationWatch {
     fn drop(&mut self) {
         let _ = self.monitor.start_kill();

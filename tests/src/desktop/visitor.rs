@@ -73,23 +73,44 @@ impl Visitor {
         Ok(())
     }
 
-    /// Sends a chat message.
-    pub async fn say(&mut self, text: &str) -> anyhow::Result<()> {
+    /// Sends a chat message; returns its seq.
+    pub async fn say(&mut self, text: &str) -> anyhow::Result<u32> {
         let req = self.req();
         let client_msg_id = uuid::Uuid::new_v4().to_string();
         let text = text.to_owned();
-        self.socket
+        let seq = self
+            .socket
             .request(VisitorRequest::Send {
                 req,
                 client_msg_id,
                 text,
             })
             .await?;
-        Ok(())
+        seq.ok_or_else(|| anyhow::anyhow!("the server acked a message without its seq"))
     }
 
-    /// Waits for the next message from an operator and returns its text.
-    pub async fn operator_message(&mut self) -> anyhow::Result<String> {
+    /// Tells the server the visitor has seen the chat up to `seq` (as the widget does).
+    pub async fn mark_seen(&mut self, seq: u32) -> anyhow::Result<()> {
+        self.socket
+            .send(&VisitorRequest::Receipt {
+                delivered: seq,
+                seen: seq,
+            })
+            .await
+    }
+
+    /// Waits until the operators have seen the chat up to `seq`.
+    pub async fn seen_by_operator(&mut self, seq: u32) -> anyhow::Result<()> {
+        self.socket
+            .wait_for(|event| match event {
+                VisitorEvent::Receipt { seen, .. } if *seen >= seq => Some(()),
+                _ => None,
+            })
+            .await
+    }
+
+    /// Waits for the next message from an operator; returns its seq and text.
+    pub async fn operator_message(&mut self) -> anyhow::Result<(u32, String)> {
         self.socket
             .wait_for(|event| match event {
                 VisitorEvent::Event { event, .. } => match &event.body {
@@ -97,7 +118,7 @@ impl Visitor {
                         author: Author::Operator { .. },
                         text,
                         ..
-                    } => Some(text.clone()),
+                    } => Some((event.seq, text.clone())),
                     _ => None,
                 },
                 _ => None,
