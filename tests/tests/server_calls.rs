@@ -111,15 +111,16 @@ async fn visitor_calls_operator_accepts_they_chat_and_the_operator_closes() -> a
         conversation_id: conversation_id.clone(),
     })
     .await?;
-    visitor
+    let joined = visitor
         .wait_for(|event| match event {
             VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::OperatorJoined { operator } => Some(assert_eq!(operator.name, "Ann")),
+                EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
                 _ => None,
             },
             _ => None,
         })
         .await?;
+    assert_eq!(joined, "Ann");
 
     let seq = ann
         .request(AgentRequest::Send {

@@ -216,13 +216,8 @@ async fn history_survives_a_server_kill_and_restart() -> anyhow::Result<()> {
     let AgentEvent::Welcome { conversations, .. } = welcome else {
         anyhow::bail!("expected a welcome, got {welcome:?}");
     };
-    assert_eq!(
-        conversations
-            .iter()
-            .map(|c| c.id.clone())
-            .collect::<Vec<_>>(),
-        [id.clone()]
-    );
+    let open: Vec<&str> = conversations.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(open, [id.as_str()]);
     assert_eq!(
         texts(&history(&mut agent, &id).await?),
         ["acknowledged before the crash"]
