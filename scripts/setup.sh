@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libegl-dev libgbm-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   # run and test
   xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dunst xdotool
-  chromium chromium-driver
+  chromium chromium-driver fonts-noto-color-emoji
 )
 
 missing_apt_packages() {
