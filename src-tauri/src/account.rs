@@ -176,13 +176,23 @@ async fn start_session(
     session
 }
 
-/// Ends the current session and shows the login screen with `notice`.
-async fn end_session(app: &AppHandle, reason: EndReason, notice: Option<String>) {
-    let state = app.state::<AppState>();
-    let Some(session) = state.replace_session(None).await else {
-        return;
-    };
+/// Takes the current session out of the state and closes it, so that nothing it still
+/// reports (e.g. the server refusing its token during logout) acts on the app.
+async fn take_session(app: &AppHandle) -> Option<Arc<Session>> {
+    let session = app.state::<AppState>().replace_session(None).await?;
     session.end().await;
+    Some(session)
+}
+
+/// After a session ended: forgets its secrets in the keychain, shows the login screen with
+/// `notice`, silences its calls and tells the UI.
+async fn finish_session(
+    app: &AppHandle,
+    session: &Session,
+    reason: EndReason,
+    notice: Option<String>,
+) {
+    let state = app.state::<AppState>();
     let keychain = state.keychain.clone();
     let forgotten = tauri::async_runtime::spawn_blocking(move || {
         let kept = keychain.load()?.map(StoredAccount::forget_secrets);
@@ -210,15 +220,16 @@ async fn end_session(app: &AppHandle, reason: EndReason, notice: Option<String>)
 
 /// Logs out: ends the session on the server and forgets it in the keychain.
 pub async fn logout(app: &AppHandle) {
-    if let Some(session) = app.state::<AppState>().session().await {
-        let bye = switchboard_client::logout(session.server(), session.token().expose());
-        match tokio::time::timeout(GOODBYE_TIMEOUT, bye).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::warn!(%error, "the server did not take the logout"),
-            Err(_) => tracing::warn!("the server did not answer the logout in time"),
-        }
+    let Some(session) = take_session(app).await else {
+        return;
+    };
+    let bye = switchboard_client::logout(session.server(), session.token().expose());
+    match tokio::time::timeout(GOODBYE_TIMEOUT, bye).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "the server did not take the logout"),
+        Err(_) => tracing::warn!("the server did not answer the logout in time"),
     }
-    end_session(app, EndReason::LoggedOut, None).await;
+    finish_session(app, &session, EndReason::LoggedOut, None).await;
 }
 
 /// The server refused the session: log in again with a remembered password, or end it.
@@ -239,8 +250,10 @@ pub async fn session_expired(app: &AppHandle) {
             }
         }
     }
-    let notice = "Your session has ended. Please log in again.".to_owned();
-    end_session(app, EndReason::Expired, Some(notice)).await;
+    if let Some(session) = take_session(app).await {
+        let notice = "Your session has ended. Please log in again.".to_owned();
+        finish_session(app, &session, EndReason::Expired, Some(notice)).await;
+    }
 }
 
 /// Changes the operator's status; returns the status now in effect (`None`: logged out).

@@ -1,6 +1,6 @@
 //! Taking calls in the desktop app: a visitor calls, the operator is notified and sees a ringing
-//! tab, accepts, and both exchange messages; closing a ringing tab declines the call; going
-//! Away turns the site's chat button offline.
+//! tab, accepts, and both exchange messages; closing a ringing tab declines the call; closing
+//! an active chat ends it after a confirm; going Away turns the site's chat button offline.
 
 use std::time::Duration;
 
@@ -118,6 +118,38 @@ async fn going_away_turns_the_chat_button_offline() -> anyhow::Result<()> {
     visitor.availability(false).await?;
     app.set_status("online").await?;
     visitor.availability(true).await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn closing_an_active_chat_asks_first_then_ends_it() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let app = online_operator(&server).await?;
+
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.call("Eve Ending").await?;
+    app.click("[data-testid=accept-call]").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=active]")
+        .await?;
+
+    // Cancelling keeps the chat.
+    app.click("[data-testid=close-tab]").await?;
+    app.wait_for_text("[data-testid=confirm-close]", "Eve Ending is still here")
+        .await?;
+    app.click("[data-testid=cancel-end-chat]").await?;
+    app.wait_until_gone("[data-testid=confirm-close]").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=active]")
+        .await?;
+
+    // Confirming ends it for the visitor too, and the tab goes.
+    app.click("[data-testid=close-tab]").await?;
+    app.click("[data-testid=confirm-end-chat]").await?;
+    assert!(matches!(
+        visitor.chat_closed().await?,
+        switchboard_protocol::Author::Operator { .. }
+    ));
+    app.wait_until_gone("[data-testid=chat-tab]").await?;
     app.quit().await?;
     Ok(())
 }

@@ -48,7 +48,11 @@ const mainView = new MainView({
   cancelClose: () => store.dispatch({ type: "confirm_close", conversationId: null }),
   send: (id, text) => platform.sendMessage(id, text).catch(report),
   openLink: (href) => platform.openExternalLink(href).catch(report),
-  setStatus: (status: Status) => platform.setStatus(status).catch(report),
+  setStatus: (status: Status) =>
+    platform.setStatus(status).catch((error: unknown) => {
+      report(error);
+      mainView.update(store.state); // put the control back to the status in effect
+    }),
   logout: () => platform.logout().catch(report),
 });
 

@@ -126,6 +126,19 @@ impl Visitor {
             .await
     }
 
+    /// Waits until the conversation is closed; returns who closed it.
+    pub async fn chat_closed(&mut self) -> anyhow::Result<Author> {
+        self.socket
+            .wait_for(|event| match event {
+                VisitorEvent::Event { event, .. } => match &event.body {
+                    EventBody::Closed { by } => Some(by.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .await
+    }
+
     /// Waits until the chat button's availability is `online`.
     pub async fn availability(&mut self, online: bool) -> anyhow::Result<()> {
         if self.online == online {
