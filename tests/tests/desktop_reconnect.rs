@@ -1,5 +1,6 @@
 //! Connection trouble in the desktop app: the server goes away mid-chat, the app says so, a
-//! message typed meanwhile waits as queued, and it is delivered once the server is back.
+//! message typed meanwhile waits as queued, and it is delivered once the server is back; an app
+//! restarted mid-chat comes back to its open chats with their history.
 
 use switchboard_tests::desktop::link::Link;
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
@@ -46,6 +47,41 @@ async fn message_typed_while_the_server_is_down_is_delivered_after_restart() -> 
     visitor.reconnect(&server).await?;
     let (_, text) = visitor.operator_message().await?;
     assert_eq!(text, "Yes, one moment");
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn restarted_app_comes_back_to_its_open_chats_with_their_history() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    ask_for_names(&server).await?;
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+
+    let app = DesktopApp::start().await?;
+    let profile = app.profile().to_owned();
+    app.log_in(&server.base_url(), EMAIL, PASSWORD, true)
+        .await?;
+    app.set_status("online").await?;
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.call("Hugo History").await?;
+    app.click("[data-testid=accept-call]").await?;
+    visitor.say("My parcel never arrived").await?;
+    app.send_message("Sorry to hear that").await?;
+    visitor.operator_message().await?;
+    app.quit().await?;
+
+    // Meanwhile the visitor writes again; the restarted app shows everything.
+    visitor.say("Order 4711").await?;
+    let app = DesktopApp::start_with_profile(&profile).await?;
+    app.wait_for_text("[data-testid=chat-tab][data-state=active]", "Hugo History")
+        .await?;
+    app.click("[data-testid=chat-tab]").await?;
+    app.wait_for_text("[data-testid=message-text]", "My parcel never arrived")
+        .await?;
+    app.wait_for_text("[data-testid=message-text]", "Sorry to hear that")
+        .await?;
+    app.wait_for_text("[data-testid=message-text]", "Order 4711")
+        .await?;
     app.quit().await?;
     Ok(())
 }
