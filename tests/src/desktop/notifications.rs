@@ -52,16 +52,29 @@ impl NotificationWatch {
 }
 
 /// Clicks the newest notification on screen (dunst's default action), as the operator would.
+/// Waits first until dunst shows a notification: the bus call is seen before dunst draws it.
 pub async fn click_newest() -> anyhow::Result<()> {
-    let status = Command::new("dunstctl")
-        .args(["action", "0"])
-        .status()
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while dunstctl(&["count", "displayed"]).await?.trim() == "0" {
+        if tokio::time::Instant::now() > deadline {
+            bail!("dunst shows no notification to click");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    dunstctl(&["action", "0"]).await?;
+    Ok(())
+}
+
+async fn dunstctl(args: &[&str]) -> anyhow::Result<String> {
+    let output = Command::new("dunstctl")
+        .args(args)
+        .output()
         .await
         .context("running dunstctl (package dunst)")?;
-    if !status.success() {
-        bail!("dunstctl action failed: {status}");
+    if !output.status.success() {
+        bail!("dunstctl {args:?} failed: {}", output.status);
     }
-    Ok(())
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 impl Drop for NotificationWatch {
