@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use tokio::process::{Child, Command};
 
@@ -107,11 +108,20 @@ impl DesktopApp {
         );
         // several crates enable rustls with different crypto providers: pick one
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = ClientBuilder::rustls()?
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("opening a WebDriver session on the app")?;
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + DRIVER_START;
+        let client = loop {
+            // WebKitWebDriver behind tauri-driver may not be ready as soon as tauri-driver is
+            let attempt = ClientBuilder::rustls()?
+                .capabilities(capabilities.clone())
+                .connect(&driver_url)
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(_) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
+                Err(error) => return Err(error).context("opening a WebDriver session on the app"),
+            }
+        };
         app.client = Some(client);
         Ok(app)
     }
@@ -190,16 +200,41 @@ impl DesktopApp {
 
     /// Types `text` into the visible element `css` (after clearing it).
     pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
-        let field = self.wait_for(css).await?;
-        field.clear().await?;
-        field.send_keys(text).await?;
-        Ok(())
+        self.on_element(css, |field| async move {
+            field.clear().await?;
+            field.send_keys(text).await
+        })
+        .await
     }
 
     /// Clicks the visible element `css`.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.wait_for(css).await?.click().await?;
-        Ok(())
+        self.on_element(css, |element| async move { element.click().await })
+            .await
+    }
+
+    /// Runs `action` on the visible element `css`, finding it again if the UI replaced it
+    /// in between (a stale element) or it could not take input yet.
+    async fn on_element<F, Fut>(&self, css: &str, action: F) -> anyhow::Result<()>
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), CmdError>>,
+    {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(css).await?;
+            match action(element).await {
+                Ok(()) => return Ok(()),
+                Err(error)
+                    if (error.is_stale_element_reference()
+                        || error.is_element_not_interactable())
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(error) => return Err(error).with_context(|| format!("acting on {css}")),
+            }
+        }
     }
 
     /// Logs in through the login screen and waits for the main window.

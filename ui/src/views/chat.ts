@@ -30,6 +30,7 @@ export class ChatPane {
   private messages = el("ol", "messages", undefined, "messages");
   private composer = el("textarea", "composer", undefined, "composer");
   private drafts = new Map<string, string>();
+  private headerKey = "";
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
     id: null,
     chat: null,
@@ -56,12 +57,17 @@ export class ChatPane {
     if (id !== this.shown.id) {
       this.composer.value = id ? (this.drafts.get(id) ?? "") : "";
     }
-    if (chat !== this.shown.chat || id !== this.shown.id) {
-      if (chat) {
-        this.renderHeader(chat);
+    if (chat && (chat !== this.shown.chat || id !== this.shown.id)) {
+      // the header's buttons are only replaced when what they offer changes
+      const headerKey = [id, chat.summary.state, chat.closed, chat.summary.visitor.name, visitorMeta(chat.summary)].join("|");
+      if (headerKey !== this.headerKey) this.renderHeader(chat);
+      this.headerKey = headerKey;
+      const previous = this.shown.chat;
+      const marksMoved = chat.summary.visitor_marks !== previous?.summary.visitor_marks;
+      if (chat.items !== previous?.items || marksMoved || id !== this.shown.id) {
         this.renderMessages(chat, operatorId, id !== this.shown.id);
-        this.composer.disabled = chat.closed;
       }
+      this.composer.disabled = chat.closed;
     }
     this.shown = { id, chat: chat ?? null, operatorId };
   }
