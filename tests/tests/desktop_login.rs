@@ -25,6 +25,7 @@ async fn operator_logs_in_is_remembered_across_restarts_and_logs_out() -> anyhow
     app.click("[data-testid=login-submit]").await?;
     app.wait_for_text("[data-testid=login-error]", "Wrong email or password")
         .await?;
+    app.screenshot("desktop-login").await?;
 
     app.log_in(&server.base_url(), EMAIL, PASSWORD, true)
         .await?;
