@@ -38,14 +38,18 @@ server_pid=$!
 timeout 60 grep -q -m1 "listening on" <(tail -f "$server_log") || { echo "the server did not start" >&2; exit 1; }
 base_url="http://$LISTEN"
 
+log "setting $DEMO_EMAIL Online, so the demo site's chat button is live once the app connects"
+printf '%s\n' "$DEMO_PASSWORD" | "$root/target/debug/switchboard-agent-cli" --server "$base_url" \
+  --email "$DEMO_EMAIL" --password-stdin status online >/dev/null
+
 log "demo site with the widget: $base_url/demo/"
 command -v xdg-open >/dev/null && [ -n "${DISPLAY:-}" ] && xdg-open "$base_url/demo/" >/dev/null 2>&1 || true
 
 log "starting the desktop app, logged in as $DEMO_EMAIL (password: $DEMO_PASSWORD)"
 launcher=()
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-  log "no display found: running the app on a virtual X display (xvfb-run)"
-  launcher=(xvfb-run -a dbus-run-session --)
+  log "no display found: running the app on a virtual X display with its own session bus and keychain"
+  launcher=(scripts/desktop-session.sh)
 fi
 SWITCHBOARD_SERVER_URL="$base_url" SWITCHBOARD_EMAIL="$DEMO_EMAIL" SWITCHBOARD_PASSWORD="$DEMO_PASSWORD" \
   "${launcher[@]}" "$app_bin" &
