@@ -87,6 +87,7 @@ pub async fn restore(app: &AppHandle) -> StartupState {
         },
         None => {
             let screen = state.login_screen();
+            crate::startup::reached(crate::startup::Milestone::LoginScreen);
             StartupState::LoggedOut {
                 server_url: screen.server_url,
                 email: screen.email,

@@ -10,6 +10,7 @@ pub mod keychain;
 pub mod menu;
 pub mod notify;
 pub mod session;
+pub mod startup;
 pub mod state;
 pub mod tray;
 pub mod window;

@@ -286,3 +286,13 @@ async fn the_origin_allowlist_refuses_other_sites() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn successful_logins_are_never_throttled() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    for _ in 0..10 {
+        switchboard_tests::wire::login(&server, server.admin_email(), server.admin_password())
+            .await?;
+    }
+    Ok(())
+}

@@ -29,7 +29,8 @@ const CONNECT_CONCURRENCY: usize = 64;
 /// How long operators keep reading after the last message was sent.
 const DRAIN: Duration = Duration::from_secs(3);
 
-async fn open(server: &BenchServer, path: &str) -> anyhow::Result<Socket> {
+/// Opens a WebSocket to `path` on the server with small buffers.
+pub async fn open(server: &BenchServer, path: &str) -> anyhow::Result<Socket> {
     let config = WebSocketConfig::default()
         .read_buffer_size(4096)
         .write_buffer_size(0);
@@ -39,14 +40,16 @@ async fn open(server: &BenchServer, path: &str) -> anyhow::Result<Socket> {
     Ok(socket)
 }
 
-async fn send<T: serde::Serialize>(socket: &mut Socket, frame: &T) -> anyhow::Result<()> {
+/// Sends one JSON frame.
+pub async fn send<T: serde::Serialize>(socket: &mut Socket, frame: &T) -> anyhow::Result<()> {
     socket
         .send(Message::text(serde_json::to_string(frame)?))
         .await?;
     Ok(())
 }
 
-async fn next<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> anyhow::Result<T> {
+/// Reads the next JSON frame.
+pub async fn next<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> anyhow::Result<T> {
     loop {
         match socket.next().await.context("socket closed")?? {
             Message::Text(text) => return Ok(serde_json::from_str(&text)?),
@@ -56,6 +59,34 @@ async fn next<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> anyhow::Re
     }
 }
 
+/// Logs an operator in and opens an agent socket past its Welcome.
+pub async fn operator_socket(
+    server: &BenchServer,
+    http: &reqwest::Client,
+    email: &str,
+) -> anyhow::Result<Socket> {
+    let session: LoginResponse = http
+        .post(format!("http://{}/api/v1/login", server.address()))
+        .json(&LoginRequest {
+            email: email.into(),
+            password: PASSWORD.into(),
+        })
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let mut socket = open(server, "ws/v1/agent").await?;
+    let hello = AgentRequest::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: session.token,
+        resume: vec![],
+    };
+    send(&mut socket, &hello).await?;
+    let _welcome: AgentEvent = next(&mut socket).await?;
+    Ok(socket)
+}
+
 /// Creates `count` operators, logs each in, and sets them Online.
 pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Result<Vec<Socket>> {
     let http = reqwest::Client::new();
@@ -63,28 +94,7 @@ pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Re
     for n in 0..count {
         let email = format!("operator{n}@bench.example");
         server.add_operator(&email).await?;
-        let session: LoginResponse = http
-            .post(format!("http://{}/api/v1/login", server.address()))
-            .json(&LoginRequest {
-                email,
-                password: PASSWORD.into(),
-            })
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let mut socket = open(server, "ws/v1/agent").await?;
-        send(
-            &mut socket,
-            &AgentRequest::Hello {
-                protocol: PROTOCOL_VERSION,
-                token: session.token,
-                resume: vec![],
-            },
-        )
-        .await?;
-        let _welcome: AgentEvent = next(&mut socket).await?;
+        let mut socket = operator_socket(server, &http, &email).await?;
         send(
             &mut socket,
             &AgentRequest::SetStatus {
@@ -98,7 +108,8 @@ pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Re
     Ok(operators)
 }
 
-async fn visitor(server: &BenchServer) -> anyhow::Result<Socket> {
+/// A visitor socket that has said hello on the demo page.
+pub async fn visitor(server: &BenchServer) -> anyhow::Result<Socket> {
     let mut socket = open(server, "ws/v1/visitor").await?;
     let page = PageInfo {
         url: format!("http://{}/demo/", server.address()),

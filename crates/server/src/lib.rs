@@ -9,6 +9,7 @@ pub mod routes;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod throttle;
 pub mod validate;
 
 use std::sync::Arc;

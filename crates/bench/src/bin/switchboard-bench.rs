@@ -8,14 +8,11 @@
 //! target/release/switchboard-bench --idle 10000 --pairs 1000 --rate 1000 --seconds 20
 //! ```
 
-mod peers;
-mod server;
-mod stats;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use switchboard_bench::{peers, server, stats};
 
 /// Load benchmark for switchboard-server.
 #[derive(Debug, Parser)]

@@ -1,5 +1,7 @@
 //! `POST /api/v1/login` and `POST /api/v1/logout`.
 
+use std::time::Instant;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -49,11 +51,11 @@ pub async fn login(
         )
     })?;
     let email = request.email.trim().to_lowercase();
-    if state.login_limiter.check_key(&email).is_err() {
+    if !state.login_throttle.allows(&email, Instant::now()) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::RateLimited,
-            "too many login attempts for this email; wait a minute",
+            "too many failed logins for this email; wait a minute",
         ));
     }
     let store = state.hub.store();
@@ -69,12 +71,14 @@ pub async fn login(
         .await
         .map_err(ApiError::internal)?;
     let Some((record, _)) = found.filter(|_| matches) else {
+        state.login_throttle.failed(&email, Instant::now());
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthorized,
             "wrong email or password",
         ));
     };
+    state.login_throttle.succeeded(&email);
     let token = auth::random_token();
     let expires_at = now_millis() + SESSION_TTL_SECS * 1000;
     store

@@ -6,36 +6,33 @@ mod http;
 mod socket;
 mod visitor;
 
-use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::Router;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use switchboard_protocol::limits::LOGIN_ATTEMPTS_PER_MINUTE;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::hub::Hub;
+use crate::throttle::LoginThrottle;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     /// The live routing hub (and, through it, the store).
     pub hub: Arc<Hub>,
-    /// Login attempts per email address.
-    pub login_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Failed logins per email address.
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
-    /// State around a hub, with the login rate limit from the protocol limits.
+    /// State around a hub, with no failed logins yet.
     pub fn new(hub: Arc<Hub>) -> Self {
-        let per_minute = NonZeroU32::new(LOGIN_ATTEMPTS_PER_MINUTE).expect("limit is not zero");
         Self {
             hub,
-            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            login_throttle: Arc::default(),
         }
     }
 }
