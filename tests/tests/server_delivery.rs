@@ -226,3 +226,68 @@ async fn history_survives_a_server_kill_and_restart() -> anyhow::Result<()> {
     assert!(matches!(welcome, VisitorEvent::Welcome { conversation: Some(c), .. } if c.id == id));
     Ok(())
 }
+
+#[tokio::test]
+async fn concurrent_messages_and_read_receipts_in_many_chats_all_commit() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    server
+        .add_operator("ann@example.com", "Ann", PASSWORD)
+        .await?;
+    let mut chats = Vec::new();
+    for _ in 0..8 {
+        let (mut agent, _) = RawAgent::connect(&server, "ann@example.com", PASSWORD).await?;
+        let (mut visitor, _) = RawVisitor::connect(&server, None, None).await?;
+        visitor
+            .send(&VisitorRequest::StartChat {
+                req: 1,
+                survey: Vec::new(),
+            })
+            .await?;
+        let id = visitor
+            .wait_for(|event| match event {
+                VisitorEvent::Ack {
+                    req: 1,
+                    conversation: Some(c),
+                    ..
+                } => Some(c.id.clone()),
+                _ => None,
+            })
+            .await?;
+        agent
+            .request(AgentRequest::Accept {
+                req: 1,
+                conversation_id: id.clone(),
+            })
+            .await?;
+        chats.push((agent, visitor, id));
+    }
+    // Every chat at once: the visitor writes messages while the operator writes read marks.
+    let tasks = chats
+        .into_iter()
+        .map(|(mut agent, mut visitor, id)| async move {
+            let marks = async {
+                for seq in 2..30 {
+                    agent
+                        .send(&AgentRequest::Receipt {
+                            conversation_id: id.clone(),
+                            delivered: seq,
+                            seen: seq,
+                        })
+                        .await?;
+                }
+                anyhow::Ok(())
+            };
+            let messages = async {
+                for n in 0..25u32 {
+                    visitor
+                        .request(visitor_send(n + 2, &format!("m-{n}"), "hello"))
+                        .await?;
+                }
+                anyhow::Ok(())
+            };
+            tokio::try_join!(marks, messages)?;
+            anyhow::Ok(())
+        });
+    futures_util::future::try_join_all(tasks).await?;
+    Ok(())
+}

@@ -129,6 +129,13 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// Starts a transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so it never
+    /// fails half-way because another connection wrote after it read (SQLITE_BUSY_SNAPSHOT);
+    /// it waits for the busy timeout instead.
+    async fn write_transaction(&self) -> StoreResult<Tx<'static>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     // ---- operators -------------------------------------------------------------------------
 
     /// Adds an operator; fails with [`StoreError::Duplicate`] if the email is taken.
@@ -198,7 +205,7 @@ impl Store {
 
     /// Replaces an operator's password hash and ends their sessions. False if no such email.
     pub async fn set_password(&self, email: &str, password_hash: &str) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let id: Option<String> = sqlx::query_scalar("SELECT id FROM operators WHERE email = ?")
             .bind(email)
             .fetch_optional(&mut *tx)
@@ -453,7 +460,7 @@ impl Store {
         &self,
         new: &NewConversation,
     ) -> StoreResult<ConversationEvent> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         sqlx::query("UPDATE visitors SET name = ?, email = ? WHERE id = ?")
             .bind(&new.visitor_name)
             .bind(&new.visitor_email)
@@ -487,7 +494,7 @@ impl Store {
 
     /// Appends an event. A message whose client id was stored before is not stored again.
     pub async fn append(&self, conversation_id: &str, body: EventBody) -> StoreResult<Appended> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let client_msg_id = match &body {
             EventBody::Message {
                 client_msg_id,
