@@ -204,6 +204,11 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
             }
         }
         AgentEvent::Ack { .. } | AgentEvent::HistoryPage { .. } | AgentEvent::Error { .. } => {}
+        // The visitor list lives in the UI, which asks for it again when it starts.
+        AgentEvent::VisitorList { .. }
+        | AgentEvent::VisitorUpdated { .. }
+        | AgentEvent::VisitorGone { .. }
+        | AgentEvent::BlockList { .. } => {}
     }
 }
 
