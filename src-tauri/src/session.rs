@@ -32,6 +32,13 @@ impl Session {
     /// Connects with `token`. Events wait in the channel until [`Session::forward`].
     pub fn start(server: Url, token: Secret, operator: Operator) -> Arc<Session> {
         let (client, events) = AgentClient::connect(server.clone(), token.expose().to_owned());
+        let watcher = client.clone();
+        tauri::async_runtime::spawn(async move {
+            // Asked once; the connection renews it after every reconnect.
+            if let Err(error) = watcher.watch_visitors().await {
+                tracing::warn!(%error, "could not ask for the visitor list");
+            }
+        });
         Arc::new(Session {
             client,
             view: Mutex::new(SessionView {

@@ -1,0 +1,134 @@
+//! Visitor context in the desktop app: a headless-Chromium visitor (arriving through a proxy
+//! that gives it a public address) walks three demo pages; the operator's Visitors page and the
+//! chat sidebar show the pages in order with the right location and browser; an invitation sent
+//! from the app pops up in the widget and the visitor's reply lands in an already accepted chat.
+
+use switchboard_tests::browser::WidgetVisitor;
+use switchboard_tests::desktop::DesktopApp;
+use switchboard_tests::forwarded::ForwardingProxy;
+use switchboard_tests::server::TestServer;
+use url::Url;
+
+const EMAIL: &str = "ann@example.com";
+const PASSWORD: &str = "correct horse battery";
+/// The database places this address in Mountain View, California, US.
+const VISITOR_IP: &str = "8.8.8.8";
+const PAGES: [(&str, &str); 3] = [
+    ("demo/", "Acme Cloud: servers that scale with you"),
+    ("demo/pricing.html", "Pricing · Acme Cloud"),
+    ("demo/contact.html", "Contact · Acme Cloud"),
+];
+
+fn page(site: &Url, path: &str) -> anyhow::Result<Url> {
+    Ok(site.join(path)?)
+}
+
+/// The `data-url` of every page in the sidebar's Pages tab, in order.
+async fn history_urls(app: &DesktopApp) -> anyhow::Result<Vec<String>> {
+    let value = app
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=history-page]')].map(e => e.dataset.url)",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(value)?)
+}
+
+#[tokio::test]
+async fn operator_sees_the_visitors_pages_location_and_browser_and_invites_them_to_chat(
+) -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let proxy = ForwardingProxy::open(&server.base_url(), VISITOR_IP).await?;
+    let site = proxy.url();
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+    let app = DesktopApp::start().await?;
+    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
+        .await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.set_status("online").await?;
+    app.click("[data-testid=nav-visitors]").await?;
+    app.wait_for("[data-testid=visitors-page]").await?;
+    app.wait_for_text("[data-testid=geoip-attribution]", "IP geolocation by DB-IP")
+        .await?;
+
+    // The visitor walks three pages; the list follows live.
+    let visitor = WidgetVisitor::open(&page(&site, PAGES[0].0)?).await?;
+    let row = "[data-testid=visitor-row][data-connected=true]";
+    app.wait_for(row).await?;
+    app.wait_for_text(
+        "[data-testid=visitor-location]",
+        "Mountain View, California, US",
+    )
+    .await?;
+    for (path, title) in &PAGES[1..] {
+        visitor.goto(&page(&site, path)?).await?;
+        app.wait_for_text("[data-testid=visitor-page]", title)
+            .await?;
+    }
+    let rows = app.client().find_all(fantoccini::Locator::Css(row)).await?;
+    assert_eq!(rows.len(), 1, "one visitor, one visit");
+    app.screenshot("desktop-visitors-page").await?;
+
+    // Invite: the button reads Invite; the widget pops the invitation up.
+    app.click(row).await?;
+    let invite = app.wait_for("[data-testid=invite-send]").await?;
+    assert_eq!(invite.text().await?, "Invite");
+    app.fill(
+        "[data-testid=invite-text]",
+        "Hi! Any questions about our plans?",
+    )
+    .await?;
+    app.click("[data-testid=invite-send]").await?;
+    app.wait_for_text("[data-testid=invite-status]", "Invitation sent")
+        .await?;
+    let shown = visitor
+        .wait_for_css("#sb-invitation:not([hidden]) .sb-invitation-text")
+        .await?;
+    assert_eq!(shown.text().await?, "Hi! Any questions about our plans?");
+    app.wait_for_text("[data-testid=visitor-chat]", "Invited by Ann Operator")
+        .await?;
+
+    // The reply opens a chat that is already the operator's.
+    visitor.send("Yes: is there a yearly discount?").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=active]")
+        .await?;
+    app.wait_for_text("[data-testid=message-text]", "is there a yearly discount?")
+        .await?;
+    app.wait_for_text(
+        "[data-testid=message-text]",
+        "Any questions about our plans?",
+    )
+    .await?;
+    app.wait_for("[data-testid=end-chat]").await?;
+    visitor
+        .wait_for_message("Hi! Any questions about our plans?")
+        .await?;
+
+    // The sidebar: where the visitor is, with what, and the pages in order.
+    app.wait_for_text(
+        "[data-testid=visitor-sidebar] [data-testid=visitor-location]",
+        "Mountain View, California, US",
+    )
+    .await?;
+    app.wait_for_text("[data-testid=visitor-ip]", VISITOR_IP)
+        .await?;
+    app.wait_for_text("[data-testid=visitor-browser]", "Chrome")
+        .await?;
+    app.wait_for_text("[data-testid=visitor-browser]", "Linux")
+        .await?;
+    app.wait_for_text("[data-testid=current-page]", PAGES[2].1)
+        .await?;
+    app.wait_for("[data-testid=visitor-local-time]").await?;
+    app.click("[data-testid=sidebar-tab-pages]").await?;
+    app.wait_for("[data-testid=history-page]").await?;
+    let expected: Vec<String> = PAGES
+        .iter()
+        .map(|(path, _)| page(&site, path).map(String::from))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(history_urls(&app).await?, expected);
+    app.screenshot("desktop-visitor-sidebar").await?;
+    visitor.close().await?;
+    app.quit().await
+}
