@@ -72,7 +72,8 @@ async fn operator_sees_the_visitors_pages_location_and_browser_and_invites_them_
     app.screenshot("desktop-visitors-page").await?;
 
     // Invite: the button reads Invite; the widget pops the invitation up.
-    app.click(row).await?;
+    app.click(&format!("{row} [data-testid=visitor-name]"))
+        .await?;
     let invite = app.wait_for("[data-testid=invite-send]").await?;
     assert_eq!(invite.text().await?, "Invite");
     app.fill(
