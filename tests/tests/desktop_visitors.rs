@@ -23,6 +23,18 @@ fn page(site: &Url, path: &str) -> anyhow::Result<Url> {
     Ok(site.join(path)?)
 }
 
+/// The operator app, logged in and Online.
+async fn online_app(server: &TestServer) -> anyhow::Result<DesktopApp> {
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+    let app = DesktopApp::start().await?;
+    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
+        .await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.set_status("online").await?;
+    Ok(app)
+}
+
 /// The `data-url` of every page in the sidebar's Pages tab, in order.
 async fn history_urls(app: &DesktopApp) -> anyhow::Result<Vec<String>> {
     let value = app
@@ -41,13 +53,7 @@ async fn operator_sees_the_visitors_pages_location_and_browser_and_invites_them_
     let server = TestServer::start().await?;
     let proxy = ForwardingProxy::open(&server.base_url(), VISITOR_IP).await?;
     let site = proxy.url();
-    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
-        .await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = online_app(&server).await?;
     app.click("[data-testid=nav-visitors]").await?;
     app.wait_for("[data-testid=visitors-page]").await?;
     app.wait_for_text("[data-testid=geoip-attribution]", "IP geolocation by DB-IP")
@@ -130,6 +136,75 @@ async fn operator_sees_the_visitors_pages_location_and_browser_and_invites_them_
         .collect::<Result<_, _>>()?;
     assert_eq!(history_urls(&app).await?, expected);
     app.screenshot("desktop-visitor-sidebar").await?;
+    visitor.close().await?;
+    app.quit().await
+}
+
+#[tokio::test]
+async fn earlier_chats_open_read_only_blocking_from_the_sidebar_is_undone_and_away_cannot_invite(
+) -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let proxy = ForwardingProxy::open(&server.base_url(), VISITOR_IP).await?;
+    let app = online_app(&server).await?;
+    let visitor = WidgetVisitor::open(&page(&proxy.url(), PAGES[0].0)?).await?;
+
+    // A first chat, ended by the operator.
+    visitor.start_chat(&[]).await?;
+    visitor.send("Where is my <b>invoice</b>?").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=ringing]")
+        .await?;
+    app.click("[data-testid=accept-call]").await?;
+    app.click("[data-testid=end-chat]").await?;
+    app.click("[data-testid=confirm-end-chat]").await?;
+    visitor.wait_for_chat_ended().await?;
+
+    // A second chat lists the first; it opens read-only, text as text.
+    visitor.start_new_chat().await?;
+    visitor.send("Me again").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=ringing]")
+        .await?;
+    app.click("[data-testid=accept-call]").await?;
+    app.wait_for_text("[data-testid=visitor-chats]", "2").await?;
+    app.click("[data-testid=open-previous-chat]").await?;
+    let old = app
+        .wait_for_text("[data-testid=archive-message-text]", "invoice")
+        .await?;
+    assert_eq!(old.text().await?, "Where is my <b>invoice</b>?");
+    assert_eq!(
+        app.client()
+            .find_all(fantoccini::Locator::Css(
+                "[data-testid=archive-dialog] textarea, [data-testid=archive-dialog] input"
+            ))
+            .await?
+            .len(),
+        0,
+        "nothing to write into"
+    );
+    app.click("[data-testid=close-archive]").await?;
+    app.wait_until_gone("[data-testid=archive-dialog]").await?;
+
+    // Blocking the address from the sidebar turns the visitor away; the Blocked list undoes it.
+    app.click("[data-testid=block-ip]").await?;
+    visitor
+        .wait_for_css(r#"#sb-connection[data-state="stopped"]"#)
+        .await?;
+    app.click("[data-testid=nav-visitors]").await?;
+    app.wait_for_text("[data-testid=blocked-target]", &format!("IP {VISITOR_IP}"))
+        .await?;
+    app.click("[data-testid=unblock]").await?;
+    app.wait_until_gone("[data-testid=blocked-rule]").await?;
+    visitor.reload().await?;
+    let row = "[data-testid=visitor-row][data-connected=true]";
+    app.wait_for(row).await?;
+
+    // Away: the invitation is refused with a clear message.
+    app.set_status("away").await?;
+    app.click(&format!("{row} [data-testid=visitor-name]"))
+        .await?;
+    app.fill("[data-testid=invite-text]", "Hello there").await?;
+    app.click("[data-testid=invite-send]").await?;
+    app.wait_for_text("[data-testid=invite-status]", "only be sent while Online")
+        .await?;
     visitor.close().await?;
     app.quit().await
 }

@@ -544,3 +544,41 @@ async fn earlier_chats_are_listed_and_any_operator_reads_them() -> anyhow::Resul
         EventBody::Message { text, .. } if text == "My order is late")));
     Ok(())
 }
+
+#[tokio::test]
+async fn hostile_page_reports_reach_operators_bounded_and_cleaned() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut ann = watching_operator(&server, "ann@example.com", "Ann", Status::Online).await?;
+    let hostile = PageInfo {
+        url: "javascript:alert(1)".into(),
+        title: "<script>x</script>".repeat(100),
+        referrer: Some("data:text/html,<b>x</b>".into()),
+    };
+    let headers = [
+        ("x-forwarded-for", "not-an-address"),
+        ("user-agent", &*"A".repeat(10_000)),
+    ];
+    let mut visitor =
+        RawVisitor::open_with_headers(&server.ws_url("ws/v1/visitor"), &headers).await?;
+    visitor
+        .send(&VisitorRequest::Hello {
+            protocol: switchboard_protocol::PROTOCOL_VERSION,
+            visitor_token: None,
+            page: hostile,
+            time_zone: Some("<img src=x>".into()),
+            last_seq: None,
+        })
+        .await?;
+    let (id, _) = welcome_ids(&visitor.next().await?);
+    let seen = visitor_where(&mut ann, |v| v.id == id).await?;
+    assert_eq!(seen.pages[0].url, "", "only web URLs are kept");
+    assert_eq!(
+        seen.pages[0].title.chars().count(),
+        switchboard_protocol::limits::MAX_TITLE_CHARS
+    );
+    assert_eq!(seen.referrer, None);
+    assert_eq!(seen.time_zone, None);
+    assert_eq!(seen.ip, "127.0.0.1", "an unreadable forwarded address is ignored");
+    assert_eq!(seen.location, None);
+    Ok(())
+}
