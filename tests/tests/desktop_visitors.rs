@@ -164,7 +164,8 @@ async fn earlier_chats_open_read_only_blocking_from_the_sidebar_is_undone_and_aw
     app.wait_for("[data-testid=chat-tab][data-state=ringing]")
         .await?;
     app.click("[data-testid=accept-call]").await?;
-    app.wait_for_text("[data-testid=visitor-chats]", "2").await?;
+    app.wait_for_text("[data-testid=visitor-chats]", "2")
+        .await?;
     app.click("[data-testid=open-previous-chat]").await?;
     let old = app
         .wait_for_text("[data-testid=archive-message-text]", "invoice")

@@ -578,7 +578,10 @@ async fn hostile_page_reports_reach_operators_bounded_and_cleaned() -> anyhow::R
     );
     assert_eq!(seen.referrer, None);
     assert_eq!(seen.time_zone, None);
-    assert_eq!(seen.ip, "127.0.0.1", "an unreadable forwarded address is ignored");
+    assert_eq!(
+        seen.ip, "127.0.0.1",
+        "an unreadable forwarded address is ignored"
+    );
     assert_eq!(seen.location, None);
     Ok(())
 }
