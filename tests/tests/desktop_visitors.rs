@@ -189,6 +189,7 @@ async fn earlier_chats_open_read_only_blocking_from_the_sidebar_is_undone_and_aw
     visitor
         .wait_for_css(r#"#sb-connection[data-state="stopped"]"#)
         .await?;
+    visitor.wait_for_button_online(false).await?;
     app.click("[data-testid=nav-visitors]").await?;
     app.wait_for_text("[data-testid=blocked-target]", &format!("IP {VISITOR_IP}"))
         .await?;

@@ -122,6 +122,18 @@ describe("proactive invitation", () => {
     expect(resent[0].client_msg_id).toBe(first.client_msg_id);
   });
 
+  it("shows the chat button offline once the server refuses the visitor for good", () => {
+    const socket = start();
+    expect($("#sb-launcher").dataset.online).toBe("true");
+    socket.receive({
+      type: "error",
+      req: null,
+      error: { code: "origin_denied", message: "chat is not available from your address" },
+    });
+    expect($("#sb-launcher").dataset.online).toBe("false");
+    expect($("#sb-connection").textContent).toMatch(/not available from your address/);
+  });
+
   it("closes on No thanks and tells the server", () => {
     const socket = start();
     socket.receive(invited);

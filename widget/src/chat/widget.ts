@@ -130,6 +130,10 @@ export class Widget {
       onEvent: (event) => this.receive(event),
       onStatus: (status) => {
         this.status = status;
+        if (status.state === "stopped") {
+          // Refused for good (e.g. a blocked address): no chat to offer.
+          this.online = false;
+        }
         this.render();
       },
       createSocket: env.createSocket,
