@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Switchboard needs to build, run and test on Debian 12, idempotently:
-# system packages, tauri-driver, cargo-nextest and the npm packages of ui/ and widget/.
+# system packages, tauri-driver, cargo-nextest, the npm packages of ui/ and widget/, and the
+# offline GeoIP database (npm package, into geoip/node_modules) the server reads.
 # Safe to run again: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +61,7 @@ install_cargo_tools() {
 
 install_npm_packages() {
   local dir
-  for dir in widget ui; do
+  for dir in widget ui geoip; do
     [ -f "$dir/package.json" ] || continue
     if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
       log "$dir: npm packages already installed"

@@ -14,6 +14,10 @@ const COMMANDS: &[&str] = &[
     "load_history",
     "mark_seen",
     "open_external_link",
+    "watch_visitors",
+    "invite_visitor",
+    "block_visitors",
+    "unblock_visitors",
 ];
 
 fn main() {

@@ -60,6 +60,10 @@ pub fn run() {
             commands::chat::load_history,
             commands::chat::mark_seen,
             commands::links::open_external_link,
+            commands::visitors::watch_visitors,
+            commands::visitors::invite_visitor,
+            commands::visitors::block_visitors,
+            commands::visitors::unblock_visitors,
         ])
         .build(tauri::generate_context!());
     match result {

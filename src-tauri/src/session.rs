@@ -32,6 +32,13 @@ impl Session {
     /// Connects with `token`. Events wait in the channel until [`Session::forward`].
     pub fn start(server: Url, token: Secret, operator: Operator) -> Arc<Session> {
         let (client, events) = AgentClient::connect(server.clone(), token.expose().to_owned());
+        let watcher = client.clone();
+        tauri::async_runtime::spawn(async move {
+            // Asked once; the connection renews it after every reconnect.
+            if let Err(error) = watcher.watch_visitors().await {
+                tracing::warn!(%error, "could not ask for the visitor list");
+            }
+        });
         Arc::new(Session {
             client,
             view: Mutex::new(SessionView {
@@ -208,6 +215,11 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
             }
         }
         AgentEvent::Ack { .. } | AgentEvent::HistoryPage { .. } | AgentEvent::Error { .. } => {}
+        // The visitor list lives in the UI, which asks for it again when it starts.
+        AgentEvent::VisitorList { .. }
+        | AgentEvent::VisitorUpdated { .. }
+        | AgentEvent::VisitorGone { .. }
+        | AgentEvent::BlockList { .. } => {}
     }
 }
 

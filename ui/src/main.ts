@@ -54,7 +54,26 @@ const mainView = new MainView({
       mainView.update(store.state); // put the control back to the status in effect
     }),
   logout: () => platform.logout().catch(report),
+  show: (view) => store.dispatch({ type: "show", view }),
+  invite: (visitorId, text) => platform.inviteVisitor(visitorId, text).then(() => undefined),
+  unblock: (blockId) => platform.unblockVisitors(blockId).catch(report),
+  block: (target) => platform.blockVisitors(target).catch(report),
+  openArchive: (conversationId, title) =>
+    platform
+      .loadHistory(conversationId, null)
+      .then((page) => mainView.archive.show(title, page.events))
+      .catch(report),
 });
+
+/** Asks for the visitor list when a login appears (the core keeps it coming after that, also
+ * across reconnects; asking again after a reload of the UI brings the whole list). */
+function watchVisitors(state: State): void {
+  const operatorId = state.session?.operator.id ?? null;
+  if (operatorId === watchedBy) return;
+  watchedBy = operatorId;
+  if (operatorId !== null) platform.watchVisitors().catch(report);
+}
+let watchedBy: string | null = null;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -120,6 +139,7 @@ function onKey(event: KeyboardEvent): void {
 async function start(): Promise<void> {
   store.subscribe(render);
   store.subscribe(followActiveChat);
+  store.subscribe(watchVisitors);
   document.addEventListener("keydown", onKey);
   window.addEventListener("focus", () => followActiveChat(store.state));
   // Until the startup state is known, the core's events wait: they are newer than it.

@@ -4,6 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { BlockTarget } from "../../crates/protocol/bindings/BlockTarget";
 import type { Status } from "../../crates/protocol/bindings/Status";
 import type { CommandError } from "./bindings/CommandError";
 import { EVENTS, type EventPayloads } from "./bindings/events";
@@ -38,6 +39,15 @@ export const loadHistory = (conversationId: string, beforeSeq: number | null) =>
 /** Tells the visitor the chat was seen up to `seq`. */
 export const markSeen = (conversationId: string, seq: number) =>
   call<null>("mark_seen", { conversation_id: conversationId, seq });
+/** Asks for the live visitor list and blocking rules (they arrive as server events). */
+export const watchVisitors = () => call<null>("watch_visitors");
+/** Invites a visitor to chat (only while Online). */
+export const inviteVisitor = (visitorId: string, text: string) =>
+  call<null>("invite_visitor", { visitor_id: visitorId, text });
+/** Blocks an IP address or a country. */
+export const blockVisitors = (target: BlockTarget) => call<null>("block_visitors", { target });
+/** Removes a blocking rule. */
+export const unblockVisitors = (blockId: string) => call<null>("unblock_visitors", { block_id: blockId });
 /** Opens a message link in the default browser or mail program. */
 export const openExternalLink = (href: string) => call<null>("open_external_link", { href });
 

@@ -10,6 +10,7 @@ import type { ConnectionState } from "../../crates/client/bindings/ConnectionSta
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
 import type { SessionView } from "./bindings/SessionView";
+import { applyVisitorEvent, noVisitors, type VisitorsState } from "./visitors/state";
 
 /** One line in a chat: a message, or a note about what happened (joined, closed...). */
 export type ChatItem =
@@ -55,6 +56,10 @@ export interface State {
   ringing: string[];
   /** A chat waiting for the operator to confirm ending it. */
   confirmClose: string | null;
+  /** Which page of the main window shows. */
+  view: "chats" | "visitors";
+  /** Everyone on the site, and the blocking rules. */
+  visitors: VisitorsState;
 }
 
 /** Everything that changes the state. */
@@ -72,7 +77,8 @@ export type Action =
   | { type: "select_relative"; offset: number }
   | { type: "select_index"; index: number }
   | { type: "dismiss"; conversationId: string }
-  | { type: "confirm_close"; conversationId: string | null };
+  | { type: "confirm_close"; conversationId: string | null }
+  | { type: "show"; view: State["view"] };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -83,6 +89,8 @@ export const initialState: State = {
   activeId: null,
   ringing: [],
   confirmClose: null,
+  view: "chats",
+  visitors: noVisitors,
 };
 
 /** Applies one action. Never mutates `state`. */
@@ -135,6 +143,8 @@ export function reduce(state: State, action: Action): State {
       return removeChat(state, action.conversationId);
     case "confirm_close":
       return { ...state, confirmClose: action.conversationId };
+    case "show":
+      return { ...state, view: action.view };
   }
 }
 
@@ -164,8 +174,14 @@ function applyServerEvent(state: State, event: AgentEvent): State {
     case "status_changed":
       return { ...state, session: { ...state.session, status: event.status } };
     case "ringing":
-    case "conversation_updated":
       return upsertSummary(state, event.conversation);
+    case "conversation_updated": {
+      const next = upsertSummary(state, event.conversation);
+      // A chat that arrives already accepted (a visitor answered this operator's invitation)
+      // comes to the front.
+      const arrived = !findChat(state, event.conversation.id) && event.conversation.state === "active";
+      return arrived ? select(next, event.conversation.id) : next;
+    }
     case "ring_stopped": {
       const chat = findChat(state, event.conversation_id);
       return chat && chat.summary.state === "ringing" ? removeChat(state, event.conversation_id) : state;
@@ -191,6 +207,11 @@ function applyServerEvent(state: State, event: AgentEvent): State {
           },
         };
       });
+    case "visitor_list":
+    case "visitor_updated":
+    case "visitor_gone":
+    case "block_list":
+      return { ...state, visitors: applyVisitorEvent(state.visitors, event) };
     case "ack":
     case "history_page":
     case "error":
@@ -296,7 +317,8 @@ function applyOutbox(chat: Chat, update: OutboxUpdate): Chat {
 
 function select(state: State, conversationId: string): State {
   const next = updateChat(state, conversationId, (chat) => ({ ...chat, unread: 0 }));
-  return { ...next, activeId: findChat(state, conversationId) ? conversationId : state.activeId };
+  const found = findChat(state, conversationId) !== undefined;
+  return { ...next, activeId: found ? conversationId : state.activeId, view: found ? "chats" : state.view };
 }
 
 function removeChat(state: State, conversationId: string): State {

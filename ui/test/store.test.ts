@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { deliveryState, findChat, initialState, reduce, type Action, type State } from "../src/store";
+import type { LiveVisitor } from "../../crates/protocol/bindings/LiveVisitor";
+import { duration, listVisitors, localTime, locationText } from "../src/visitors/state";
 import { operatorMessage, session, summary, visitorMessage } from "./fixtures";
 
 function run(...actions: Action[]): State {
@@ -140,5 +142,65 @@ describe("session", () => {
     expect(state.screen).toBe("login");
     expect(state.chats).toEqual([]);
     expect(state.login).toMatchObject({ serverUrl: "http://srv/", email: "ann@example.com", notice: "expired" });
+  });
+});
+
+describe("visitors", () => {
+  const visitor = (id: string, arrivedAt: number, name = `Visitor ${id}`): LiveVisitor => ({
+    id,
+    name,
+    ip: "8.8.8.8",
+    location: { country_code: "US", region: "California", city: "Mountain View" },
+    time_zone: "America/Los_Angeles",
+    browser: { name: "Chrome", version: "120", os: "Linux", os_version: "UNKNOWN", category: "pc" },
+    visits: 1,
+    chats: 0,
+    arrived_at: arrivedAt,
+    referrer: null,
+    pages: [{ url: `https://acme.example/${id}`, title: `Page ${id}`, entered_at: arrivedAt, left_at: null }],
+    connected: true,
+    chat: { state: "idle" },
+    previous_chats: [],
+  });
+
+  it("keeps the live list from the server's list, updates and departures", () => {
+    const state = run(
+      started([]),
+      { type: "server", event: { type: "visitor_list", visitors: [visitor("a", 1), visitor("b", 2)] } },
+      { type: "server", event: { type: "visitor_updated", visitor: { ...visitor("a", 1), name: "Ann" } } },
+      { type: "server", event: { type: "visitor_gone", visitor_id: "b" } },
+    );
+    expect([...state.visitors.byId.keys()]).toEqual(["a"]);
+    expect(state.visitors.byId.get("a")?.name).toBe("Ann");
+  });
+
+  it("filters by name, place or page and sorts", () => {
+    const state = run(started([]), {
+      type: "server",
+      event: { type: "visitor_list", visitors: [visitor("a", 1, "Zoe"), visitor("b", 2, "Adam")] },
+    });
+    expect(listVisitors(state.visitors, "", "arrival").map((v) => v.name)).toEqual(["Adam", "Zoe"]);
+    expect(listVisitors(state.visitors, "", "name").map((v) => v.name)).toEqual(["Adam", "Zoe"]);
+    expect(listVisitors(state.visitors, "", "time_on_site").map((v) => v.name)).toEqual(["Zoe", "Adam"]);
+    expect(listVisitors(state.visitors, "page a", "arrival").map((v) => v.name)).toEqual(["Zoe"]);
+    expect(listVisitors(state.visitors, "mountain", "arrival")).toHaveLength(2);
+  });
+
+  it("brings a chat the visitor started by answering an invitation to the front", () => {
+    const state = run(started([]), { type: "show", view: "visitors" }, {
+      type: "server",
+      event: { type: "conversation_updated", conversation: summary("inv", 30, "active") },
+    });
+    expect(state.view).toBe("chats");
+    expect(state.activeId).toBe("inv");
+  });
+
+  it("formats places, durations and the visitor's local time", () => {
+    expect(locationText(null)).toBe("Unknown");
+    expect(locationText({ country_code: "DE", region: null, city: "Berlin" })).toBe("Berlin, DE");
+    expect(duration(65_000)).toBe("1 min 5 s");
+    expect(duration(3_700_000)).toBe("1 h 1 min");
+    expect(localTime("Not/AZone")).toBeNull();
+    expect(localTime("UTC", Date.UTC(2024, 0, 1, 14, 5))).toMatch(/14.05|2.05/);
   });
 });

@@ -6,6 +6,7 @@ export type { Author } from "../../crates/protocol/bindings/Author";
 export type { ConversationEvent } from "../../crates/protocol/bindings/ConversationEvent";
 export type { ConversationState } from "../../crates/protocol/bindings/ConversationState";
 export type { EventBody } from "../../crates/protocol/bindings/EventBody";
+export type { Invitation } from "../../crates/protocol/bindings/Invitation";
 export type { OperatorRef } from "../../crates/protocol/bindings/OperatorRef";
 export type { PageInfo } from "../../crates/protocol/bindings/PageInfo";
 export type { ProtocolError } from "../../crates/protocol/bindings/ProtocolError";

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use switchboard_protocol::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_REPLAY_EVENTS};
+use switchboard_protocol::visitors::BlockTarget;
 use switchboard_protocol::{
     AgentEvent, AgentRequest, ConversationState, ErrorCode, EventBody, ProtocolError, Status,
     PROTOCOL_VERSION,
@@ -82,6 +83,13 @@ pub(crate) enum Request {
         before_seq: Option<u32>,
         limit: u32,
     },
+    WatchVisitors,
+    Invite {
+        visitor_id: String,
+        text: String,
+    },
+    Block(BlockTarget),
+    Unblock(String),
 }
 
 impl Request {
@@ -110,6 +118,14 @@ impl Request {
                 before_seq,
                 limit,
             },
+            Request::WatchVisitors => AgentRequest::WatchVisitors { req },
+            Request::Invite { visitor_id, text } => AgentRequest::Invite {
+                req,
+                visitor_id,
+                text,
+            },
+            Request::Block(target) => AgentRequest::Block { req, target },
+            Request::Unblock(block_id) => AgentRequest::Unblock { req, block_id },
         }
     }
 }
@@ -142,6 +158,7 @@ pub(crate) fn spawn(
         outbox: Outbox::default(),
         backoff: Backoff::default(),
         last_req: 0,
+        watching_visitors: false,
     };
     tokio::spawn(connection.run(server));
     (command_tx, state_rx, events)
@@ -198,6 +215,8 @@ struct Connection {
     outbox: Outbox,
     backoff: Backoff,
     last_req: u32,
+    /// The application watches the visitor list: ask again after every reconnect.
+    watching_visitors: bool,
 }
 
 /// The state of one connected socket.
@@ -339,6 +358,12 @@ impl Connection {
         if let Err(end) = self.dispatch_outbox(live).await {
             return end;
         }
+        if self.watching_visitors {
+            let req = self.next_req();
+            if let Err(end) = live.write(&AgentRequest::WatchVisitors { req }).await {
+                return end;
+            }
+        }
         loop {
             if let Err(end) = self.step(live).await {
                 return end;
@@ -472,6 +497,9 @@ impl Connection {
     async fn on_command(&mut self, command: Option<Command>, live: &mut Live) -> Result<(), End> {
         match command {
             Some(Command::Request { request, reply }) => {
+                if matches!(request, Request::WatchVisitors) {
+                    self.watching_visitors = true;
+                }
                 let req = self.next_req();
                 live.pending.insert(req, reply);
                 live.write(&request.frame(req)).await
@@ -503,6 +531,14 @@ impl Connection {
     /// Handles a command while there is no session.
     async fn on_offline_command(&mut self, command: Option<Command>) -> Result<(), Stop> {
         match command {
+            Some(Command::Request {
+                request: Request::WatchVisitors,
+                reply,
+            }) => {
+                // Asked for again as soon as the connection is back.
+                self.watching_visitors = true;
+                let _ = reply.send(Ok(Answer::Ack));
+            }
             Some(Command::Request { reply, .. }) => {
                 let _ = reply.send(Err(ClientError::Disconnected));
             }

@@ -38,6 +38,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::http::LoginResponse;
 use switchboard_protocol::limits::MAX_HISTORY_PAGE;
+use switchboard_protocol::visitors::BlockTarget;
 use switchboard_protocol::{AgentEvent, ConversationEvent, ErrorCode, ProtocolError, Status};
 use tokio::sync::{mpsc, oneshot, watch};
 use ts_rs::TS;
@@ -207,6 +208,33 @@ impl AgentClient {
             })
             .map_err(|_| self.ended())?;
         Ok(client_msg_id)
+    }
+
+    /// Asks for the live visitor list: `VisitorList` and `BlockList` follow as server events,
+    /// then `VisitorUpdated` / `VisitorGone` / `BlockList` as things change. The connection asks
+    /// again after every reconnect; asked while disconnected, it succeeds and asks on connecting.
+    pub async fn watch_visitors(&self) -> Result<(), ClientError> {
+        self.acked(Request::WatchVisitors).await
+    }
+
+    /// Invites a visitor to chat; refused with [`ErrorCode::Conflict`] unless Online. If the
+    /// visitor answers, the chat arrives as a `ConversationUpdated`, already accepted.
+    pub async fn invite(&self, visitor_id: &str, text: &str) -> Result<(), ClientError> {
+        self.acked(Request::Invite {
+            visitor_id: visitor_id.to_owned(),
+            text: text.to_owned(),
+        })
+        .await
+    }
+
+    /// Blocks an IP address or a country.
+    pub async fn block(&self, target: BlockTarget) -> Result<(), ClientError> {
+        self.acked(Request::Block(target)).await
+    }
+
+    /// Removes a blocking rule.
+    pub async fn unblock(&self, block_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::Unblock(block_id.to_owned())).await
     }
 
     /// Fetches up to `limit` events older than `before_seq` (the newest ones when `None`).

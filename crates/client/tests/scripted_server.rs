@@ -327,3 +327,33 @@ async fn a_snapshot_after_a_long_gap_moves_the_resume_point() {
     assert!(!rest.is_empty());
     assert!(events.recv().await.is_none(), "the task has ended");
 }
+
+#[tokio::test]
+async fn the_visitor_list_asked_for_before_connecting_is_asked_again_after_every_reconnect() {
+    let (server, url) = ScriptedServer::start().await;
+    let (client, mut events) = AgentClient::connect(url, "token".into());
+    // Asked while the socket is still opening: accepted, and sent once connected.
+    client
+        .watch_visitors()
+        .await
+        .expect("watching works offline");
+
+    let (mut first, _) = server.accept().await;
+    first.welcome(Vec::new()).await;
+    first
+        .recv_where(|r| matches!(r, AgentRequest::WatchVisitors { .. }).then_some(()))
+        .await;
+    let list = AgentEvent::VisitorList {
+        visitors: Vec::new(),
+    };
+    first.send(&list).await;
+    collect_until(&mut events, |e| *e == ClientEvent::Server(list.clone())).await;
+
+    drop(first);
+    let (mut second, _) = server.accept().await;
+    second.welcome(Vec::new()).await;
+    second
+        .recv_where(|r| matches!(r, AgentRequest::WatchVisitors { .. }).then_some(()))
+        .await;
+    client.shutdown().await;
+}

@@ -61,7 +61,19 @@ seen: number, } | { "type": "close",
 /**
  * Request number.
  */
-req: number, } | { "type": "offline_message", 
+req: number, } | { "type": "answer_invitation", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * Idempotency key of the reply.
+ */
+client_msg_id: string, 
+/**
+ * The reply.
+ */
+text: string, } | { "type": "dismiss_invitation" } | { "type": "offline_message", 
 /**
  * Request number.
  */

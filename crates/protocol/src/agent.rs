@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::visitors::{BlockRule, BlockTarget, LiveVisitor};
 use crate::{
     ConversationEvent, ConversationSummary, Operator, ProtocolError, ResumePoint, RingEnd, Side,
     Status,
@@ -90,6 +91,35 @@ pub enum AgentRequest {
     Ping {
         /// Request number.
         req: u32,
+    },
+    /// Asks for the live visitor list: `Ack`, then `VisitorList` and `BlockList`, then updates.
+    WatchVisitors {
+        /// Request number.
+        req: u32,
+    },
+    /// Proactively invites a visitor to chat (Online only). If the visitor answers, the chat
+    /// starts already accepted by this operator.
+    Invite {
+        /// Request number.
+        req: u32,
+        /// The visitor.
+        visitor_id: String,
+        /// The invitation text, at most [`crate::visitors::MAX_INVITATION_BYTES`].
+        text: String,
+    },
+    /// Blocks an IP address or a country.
+    Block {
+        /// Request number.
+        req: u32,
+        /// What to block.
+        target: BlockTarget,
+    },
+    /// Removes a blocking rule.
+    Unblock {
+        /// Request number.
+        req: u32,
+        /// The rule's id.
+        block_id: String,
     },
 }
 
@@ -177,5 +207,25 @@ pub enum AgentEvent {
         req: Option<u32>,
         /// What went wrong.
         error: ProtocolError,
+    },
+    /// Everyone on the site now (after `WatchVisitors`).
+    VisitorList {
+        /// The visitors, earliest arrival first.
+        visitors: Vec<LiveVisitor>,
+    },
+    /// A visitor arrived or changed (page, chat state, connection).
+    VisitorUpdated {
+        /// The visitor as it is now.
+        visitor: LiveVisitor,
+    },
+    /// A visitor left the site (after a grace period) or was blocked.
+    VisitorGone {
+        /// The visitor's id.
+        visitor_id: String,
+    },
+    /// The blocking rules (after `WatchVisitors` and whenever they change).
+    BlockList {
+        /// Every rule, newest first.
+        blocks: Vec<BlockRule>,
     },
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod visitor;
+pub mod visitors;
 
 pub use agent::{AgentEvent, AgentRequest};
 pub use conversation::*;

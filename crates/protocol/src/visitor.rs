@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::visitors::Invitation;
 use crate::{
     ConversationEvent, ConversationState, OperatorRef, PageInfo, ProtocolError, ReadMarks,
     SurveyAnswer, SurveyField,
@@ -61,6 +62,18 @@ pub enum VisitorRequest {
         /// Request number.
         req: u32,
     },
+    /// Answers an operator's invitation: the chat starts, already accepted by that operator,
+    /// with the invitation and this reply. Acked like `StartChat`.
+    AnswerInvitation {
+        /// Request number.
+        req: u32,
+        /// Idempotency key of the reply.
+        client_msg_id: String,
+        /// The reply.
+        text: String,
+    },
+    /// Dismisses an operator's invitation without answering.
+    DismissInvitation,
     /// Leaves a message while no operator is online.
     OfflineMessage {
         /// Request number.
@@ -132,6 +145,13 @@ pub enum VisitorEvent {
         /// Highest seq shown to an operator.
         seen: u32,
     },
+    /// An operator invites the visitor to chat (pop it up).
+    Invited {
+        /// The invitation.
+        invitation: Invitation,
+    },
+    /// The invitation is no longer open (answered, dismissed or withdrawn).
+    InvitationEnded,
     /// A request succeeded.
     Ack {
         /// The request number.

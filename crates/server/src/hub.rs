@@ -19,9 +19,13 @@ use switchboard_protocol::{
 };
 use tokio::sync::mpsc;
 
+use crate::arrival::Arrival;
 use crate::settings::Settings;
 use crate::store::{Appended, NewConversation, OperatorRecord, Store, StoreError};
 use crate::{auth, text, validate};
+
+mod visitors;
+pub use visitors::TrackingConfig;
 
 /// A serialized frame on its way to a socket.
 pub type Frame = Utf8Bytes;
@@ -72,6 +76,7 @@ struct Live {
     conversations: HashMap<String, LiveConversation>,
     open_by_visitor: HashMap<String, String>,
     online: bool,
+    tracking: visitors::Tracking,
 }
 
 /// The live routing hub. One per server, shared as `Arc<Hub>`.
@@ -82,6 +87,7 @@ pub struct Hub {
     live: Mutex<Live>,
     writer: tokio::sync::Mutex<()>,
     next_socket: AtomicU64,
+    tracking: TrackingConfig,
 }
 
 type HubResult<T> = Result<T, ProtocolError>;
@@ -257,6 +263,7 @@ impl Hub {
             live: Mutex::new(live),
             writer: tokio::sync::Mutex::new(()),
             next_socket: AtomicU64::new(1),
+            tracking: TrackingConfig::default(),
         })
     }
 
@@ -543,6 +550,7 @@ impl Hub {
         for other in rung.iter().filter(|id| *id != operator_id) {
             live.push_agent(other, &stopped);
         }
+        live.chat_changed(conversation_id);
         Ok(())
     }
 
@@ -677,6 +685,7 @@ impl Hub {
         }
         if let Some(conversation) = live.conversations.remove(conversation_id) {
             live.open_by_visitor.remove(&conversation.visitor_id);
+            live.chat_closed(&conversation);
         }
         Ok(())
     }
@@ -693,6 +702,11 @@ impl Hub {
             || self
                 .store
                 .took_part(conversation_id, operator_id)
+                .await
+                .map_err(internal)?
+            || self
+                .store
+                .is_archived(conversation_id)
                 .await
                 .map_err(internal)?;
         if !allowed {
@@ -756,17 +770,16 @@ impl Hub {
         page: PageInfo,
         time_zone: Option<String>,
         last_seq: Option<u32>,
+        arrival: &Arrival,
     ) -> HubResult<VisitorGreeting> {
+        self.check_not_blocked(arrival.ip)?;
         let visitor_id = visitor_token
             .and_then(|token| self.tokens.verify(token))
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let page = validate::page(page);
+        let time_zone = validate::time_zone(time_zone);
         self.store
-            .touch_visitor(
-                &visitor_id,
-                validate::time_zone(time_zone).as_deref(),
-                &page,
-            )
+            .touch_visitor(&visitor_id, time_zone.as_deref(), &page)
             .await
             .map_err(internal)?;
         let survey = self.settings.survey().await.map_err(internal)?;
@@ -788,6 +801,8 @@ impl Hub {
             }
             (live.online, open.and_then(|id| live.visitor_view(&id)))
         };
+        self.track_arrival(&visitor_id, arrival, &page, time_zone)
+            .await?;
         let mut frames = vec![frame_of(&VisitorEvent::Welcome {
             visitor_token: self.tokens.sign(&visitor_id),
             visitor_id: visitor_id.clone(),
@@ -816,6 +831,7 @@ impl Hub {
         });
         if gone {
             live.visitors.remove(visitor_id);
+            live.visitor_disconnected(visitor_id);
             if let Some(id) = live.open_by_visitor.get(visitor_id).cloned() {
                 if let Some(conversation) = live.conversations.get_mut(&id) {
                     conversation.summary.visitor.connected = false;
@@ -832,6 +848,7 @@ impl Hub {
             .set_visitor_page(visitor_id, &page)
             .await
             .map_err(internal)?;
+        self.track_page(visitor_id, &page).await?;
         let mut live = self.live();
         if let Some(id) = live.open_by_visitor.get(visitor_id).cloned() {
             if let Some(conversation) = live.conversations.get_mut(&id) {
@@ -888,25 +905,7 @@ impl Hub {
             .await
             .map_err(internal)?;
         let mut live = self.live();
-        let summary = ConversationSummary {
-            id: new.id.clone(),
-            state: ConversationState::Ringing,
-            visitor: VisitorInfo {
-                id: new.visitor_id.clone(),
-                name: new.visitor_name,
-                email: new.visitor_email,
-                survey: new.survey,
-                current_page: new.called_from.clone(),
-                called_from: new.called_from,
-                connected: live.visitors.contains_key(visitor_id),
-            },
-            operators: Vec::new(),
-            first_message: None,
-            last_seq: started.seq,
-            started_at: started.at,
-            visitor_marks: ReadMarks::default(),
-            operator_marks: ReadMarks::default(),
-        };
+        let summary = new_summary(&new, &started, live.visitors.contains_key(visitor_id));
         live.open_by_visitor
             .insert(new.visitor_id.clone(), new.id.clone());
         let conversation = LiveConversation {
@@ -916,6 +915,7 @@ impl Hub {
         };
         let targets = live.ring_targets(&conversation);
         live.conversations.insert(new.id.clone(), conversation);
+        live.chat_started(&new.id);
         let ringing = frame_of(&AgentEvent::Ringing {
             conversation: summary,
         });
@@ -1064,6 +1064,33 @@ fn advance(
     marks.delivered = marks.delivered.max(delivered);
     marks.seen = marks.seen.max(seen);
     Ok(*marks)
+}
+
+/// The summary of a conversation that just started ringing.
+fn new_summary(
+    new: &NewConversation,
+    started: &ConversationEvent,
+    connected: bool,
+) -> ConversationSummary {
+    ConversationSummary {
+        id: new.id.clone(),
+        state: ConversationState::Ringing,
+        visitor: VisitorInfo {
+            id: new.visitor_id.clone(),
+            name: new.visitor_name.clone(),
+            email: new.visitor_email.clone(),
+            survey: new.survey.clone(),
+            current_page: new.called_from.clone(),
+            called_from: new.called_from.clone(),
+            connected,
+        },
+        operators: Vec::new(),
+        first_message: None,
+        last_seq: started.seq,
+        started_at: started.at,
+        visitor_marks: ReadMarks::default(),
+        operator_marks: ReadMarks::default(),
+    }
 }
 
 /// "Visitor 1234": a stable name for a visitor who gave none.

@@ -1,9 +1,11 @@
 //! The Switchboard chat server: HTTP + WebSocket (axum), call routing, SQLite storage and the
 //! widget's static files. `main.rs` is the command line; [`serve`] runs the server.
 
+pub mod arrival;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod geo;
 pub mod hub;
 pub mod routes;
 pub mod settings;
@@ -12,7 +14,9 @@ pub mod text;
 pub mod throttle;
 pub mod validate;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 pub use config::Config;
@@ -35,8 +39,16 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     cli::ensure_first_admin(&store).await?;
     let settings = settings::Settings::new(store.clone());
     let tokens = auth::VisitorTokens::new(&settings.visitor_secret().await?);
-    let hub = Arc::new(hub::Hub::load(store, settings, tokens).await?);
-    let app = routes::router(routes::AppState::new(hub), &config.widget_dir);
+    let tracking = hub::TrackingConfig {
+        geo: config.open_geoip()?,
+        grace: Duration::from_secs(config.visitor_grace_secs),
+        trusted_proxies: config.trusted_proxies.clone(),
+    };
+    let hub = hub::Hub::load(store, settings, tokens).await?;
+    let hub = Arc::new(hub.with_tracking(tracking).await?);
+    tokio::spawn(hub.clone().sweep_visitors_forever());
+    let app = routes::router(routes::AppState::new(hub), &config.widget_dir)
+        .into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

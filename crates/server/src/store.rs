@@ -17,6 +17,9 @@ use switchboard_protocol::{
 
 use crate::now_millis;
 
+mod tracking;
+pub use tracking::VisitorProfile;
+
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -4,3 +4,4 @@
 pub mod account;
 pub mod chat;
 pub mod links;
+pub mod visitors;

@@ -1,14 +1,19 @@
-// The main window: the operator's bar (name, status control, log out), the reconnecting
-// banner, one tab per chat (newest first, unread counts, ringing marks) and the chat pane.
+// The main window: the operator's bar (name, Chats/Visitors, status control, log out), the
+// reconnecting banner, one tab per chat (newest first, unread counts, ringing marks), the chat
+// pane with its visitor sidebar, and the Visitors page.
 
 import type { Status } from "../../../crates/protocol/bindings/Status";
 import type { ConnectionState } from "../../../crates/client/bindings/ConnectionState";
 import { el } from "../format";
 import { findChat, type Chat, type State } from "../store";
+import { ArchiveDialog } from "./archive";
 import { ChatPane, type ChatActions } from "./chat";
+import { VisitorSidebar, type SidebarActions } from "./visitor-sidebar";
+import { VisitorsPage, type VisitorsActions } from "./visitors";
 
 /** What the main window asks of the app. */
-export interface MainActions extends ChatActions {
+export interface MainActions extends ChatActions, VisitorsActions, SidebarActions {
+  show(view: State["view"]): void;
   select(conversationId: string): void;
   closeTab(conversationId: string): void;
   confirmClose(conversationId: string): void;
@@ -31,6 +36,13 @@ export class MainView {
   private banner = el("div", "banner", "", "connection-banner");
   private tabs = el("ul", "tabs", undefined, "tabs");
   private pane: ChatPane;
+  private visitorSidebar: VisitorSidebar;
+  private visitorsPage: VisitorsPage;
+  /** Read-only earlier chats. */
+  readonly archive: ArchiveDialog;
+  private body = el("div", "body");
+  private navChats = el("button", "nav-button", "Chats", "nav-chats");
+  private navVisitors = el("button", "nav-button", "Visitors", "nav-visitors");
   private dialog = el("div", "dialog-backdrop", undefined, "confirm-close");
   private lastTabs: Chat[] | null = null;
   private lastActive: string | null = null;
@@ -38,6 +50,11 @@ export class MainView {
 
   constructor(private actions: MainActions) {
     this.pane = new ChatPane(actions);
+    this.visitorSidebar = new VisitorSidebar(actions);
+    this.visitorsPage = new VisitorsPage(actions);
+    this.archive = new ArchiveDialog((href) => actions.openLink(href));
+    this.navChats.addEventListener("click", () => actions.show("chats"));
+    this.navVisitors.addEventListener("click", () => actions.show("visitors"));
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
       option.value = value;
@@ -51,7 +68,10 @@ export class MainView {
     const statusDot = el("span", "status-dot");
     const bar = el("header", "topbar");
     const left = el("div", "topbar-left");
-    left.append(el("span", "brand", "Switchboard"), this.operatorName);
+    const nav = el("nav", "views");
+    nav.setAttribute("aria-label", "Pages");
+    nav.append(this.navChats, this.navVisitors);
+    left.append(el("span", "brand", "Switchboard"), this.operatorName, nav);
     const right = el("div", "topbar-right");
     right.append(statusDot, this.status, logout);
     bar.append(left, right);
@@ -60,10 +80,9 @@ export class MainView {
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
     sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs);
-    const body = el("div", "body");
-    body.append(sidebar, this.pane.root);
+    this.body.append(sidebar, this.pane.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
-    this.root.append(bar, this.banner, body, this.dialog);
+    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.dialog, this.archive.root);
   }
 
   update(state: State): void {
@@ -78,7 +97,14 @@ export class MainView {
       this.lastTabs = state.chats;
       this.lastActive = state.activeId;
     }
-    this.pane.update(findChat(state, state.activeId), session.operator.id);
+    const active = findChat(state, state.activeId);
+    this.pane.update(active, session.operator.id);
+    this.body.hidden = state.view !== "chats";
+    this.visitorsPage.root.hidden = state.view !== "visitors";
+    this.navChats.setAttribute("aria-current", String(state.view === "chats"));
+    this.navVisitors.setAttribute("aria-current", String(state.view === "visitors"));
+    this.visitorsPage.update(state.visitors);
+    this.visitorSidebar.update(active?.summary, active && state.visitors.byId.get(active.summary.visitor.id));
     this.renderDialog(state);
   }
 

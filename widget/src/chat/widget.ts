@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   type ConversationEvent,
   type ConversationState,
+  type Invitation,
   type OperatorRef,
   type PageInfo,
   type ProtocolError,
@@ -46,6 +47,8 @@ export interface ViewModel {
   readonly busy: { readonly survey: boolean; readonly offline: boolean };
   /** The server refused the last request of this form. */
   readonly errors: { readonly survey: string | null; readonly offline: string | null };
+  /** An operator's invitation to chat, until the visitor answers or dismisses it. */
+  readonly invitation: Invitation | null;
 }
 
 /** What the widget needs from the page it runs in. */
@@ -78,6 +81,7 @@ interface Conversation {
 /** A request that waits for its Ack or Error. */
 type Pending =
   | { readonly kind: "start" }
+  | { readonly kind: "answer" }
   | { readonly kind: "send"; readonly clientMsgId: string }
   | { readonly kind: "close" }
   | { readonly kind: "offline" };
@@ -111,6 +115,10 @@ export class Widget {
   private open: boolean;
   private seenSeq = 0;
   private lastReceipt = "";
+  /** An operator's open invitation. */
+  private invitation: Invitation | null = null;
+  /** The reply to the invitation, until the server starts the chat. */
+  private answer: { readonly clientMsgId: string; readonly text: string } | null = null;
 
   /** Creates the widget; it connects once it knows the page (`setPage`). */
   constructor(private readonly env: WidgetEnvironment) {
@@ -122,6 +130,10 @@ export class Widget {
       onEvent: (event) => this.receive(event),
       onStatus: (status) => {
         this.status = status;
+        if (status.state === "stopped") {
+          // Refused for good (e.g. a blocked address): no chat to offer.
+          this.online = false;
+        }
         this.render();
       },
       createSocket: env.createSocket,
@@ -188,11 +200,16 @@ export class Widget {
     this.render();
   }
 
-  /** Sends a message, starting the chat first when none is open. */
+  /** Sends a message, starting the chat first when none is open (answering an invitation,
+   * if there is one). */
   send(text: string): void {
     const conversationId = this.conversationOpen() ? (this.conversation?.id ?? null) : null;
-    this.outbox.add(text, conversationId, this.env.newId(), this.env.now());
-    if (conversationId === null) {
+    const clientMsgId = this.env.newId();
+    this.outbox.add(text, conversationId, clientMsgId, this.env.now());
+    if (conversationId === null && this.invitation !== null && this.answer === null) {
+      this.answer = { clientMsgId, text };
+      this.sendAnswer();
+    } else if (conversationId === null && this.answer === null) {
       this.startChat([]);
     }
     this.flush();
@@ -206,6 +223,17 @@ export class Widget {
       this.startChat(this.answers);
     }
     this.flush();
+    this.render();
+  }
+
+  /** Declines the operator's invitation and closes the chat window. */
+  dismissInvitation(): void {
+    if (this.invitation === null || this.answer !== null) {
+      return;
+    }
+    this.invitation = null;
+    this.request({ type: "dismiss_invitation" });
+    this.setOpen(false);
     this.render();
   }
 
@@ -264,6 +292,16 @@ export class Widget {
     }
   }
 
+  private sendAnswer(): void {
+    if (this.answer !== null) {
+      const { clientMsgId, text } = this.answer;
+      this.request(
+        { type: "answer_invitation", req: 0, client_msg_id: clientMsgId, text },
+        { kind: "answer" },
+      );
+    }
+  }
+
   private sendOffline(): void {
     const draft = this.offline.text;
     if (draft !== null && !this.offline.sent) {
@@ -315,6 +353,15 @@ export class Widget {
       case "availability":
         this.online = event.online;
         break;
+      case "invited":
+        this.invitation = event.invitation;
+        this.setOpen(true);
+        break;
+      case "invitation_ended":
+        if (this.answer === null) {
+          this.invitation = null;
+        }
+        break;
       case "receipt":
         this.marks = {
           delivered: Math.max(this.marks.delivered, event.delivered),
@@ -343,6 +390,8 @@ export class Widget {
     if (open !== null) {
       this.setConversation(open);
       this.starting = null;
+      this.answer = null;
+      this.invitation = null;
     } else {
       if (this.conversation !== null && this.conversation.state !== "closed") {
         // It was closed while we were away; its Closed event is no longer replayed.
@@ -350,6 +399,7 @@ export class Widget {
       }
       this.outbox.keepOnly(null);
       this.sendStart();
+      this.sendAnswer();
     }
     this.flush();
     this.sendOffline();
@@ -439,6 +489,14 @@ export class Widget {
         }
         this.flush();
         break;
+      case "answer":
+        this.answer = null;
+        this.invitation = null;
+        if (started !== null) {
+          this.setConversation(started);
+        }
+        this.flush();
+        break;
       case "send": {
         const entry = this.outbox.get(pending.clientMsgId);
         this.inFlight.delete(pending.clientMsgId);
@@ -464,7 +522,10 @@ export class Widget {
     }
     switch (pending?.kind) {
       case "start":
+      case "answer":
         this.starting = null;
+        this.answer = null;
+        this.invitation = null;
         this.startError = error.message;
         for (const entry of this.outbox.list()) {
           entry.error ??= error;
@@ -492,7 +553,12 @@ export class Widget {
   }
 
   private screen(): Screen {
-    if (this.conversation !== null || this.starting !== null || this.outbox.list().length > 0) {
+    if (
+      this.conversation !== null ||
+      this.starting !== null ||
+      this.invitation !== null ||
+      this.outbox.list().length > 0
+    ) {
       return "chat";
     }
     if (!this.welcomed) {
@@ -511,6 +577,9 @@ export class Widget {
     }
     if (conversation !== null && conversation.operators.length > 0) {
       return `You're chatting with ${conversation.operators.map((operator) => operator.name).join(", ")}`;
+    }
+    if (this.invitation !== null) {
+      return `${this.invitation.operator.name} would like to help you`;
     }
     if (conversation !== null || this.starting !== null) {
       return "Waiting for someone from the team to join…";
@@ -560,6 +629,7 @@ export class Widget {
       unread: this.unread(),
       busy: { survey: this.starting !== null, offline: this.offline.text !== null },
       errors: { survey: this.startError, offline: this.offline.error },
+      invitation: this.conversationOpen() ? null : this.invitation,
     });
   }
 }

@@ -175,5 +175,16 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
             }
         }
         AgentRequest::Ping { req } => AgentEvent::Ack { req, seq: None },
+        AgentRequest::WatchVisitors { req } => {
+            hub.watch_visitors(operator);
+            AgentEvent::Ack { req, seq: None }
+        }
+        AgentRequest::Invite {
+            req,
+            visitor_id,
+            text,
+        } => ack(req, hub.invite(operator, &visitor_id, &text)),
+        AgentRequest::Block { req, target } => ack(req, hub.block(operator, target).await),
+        AgentRequest::Unblock { req, block_id } => ack(req, hub.unblock(&block_id).await),
     })
 }

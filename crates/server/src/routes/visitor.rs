@@ -1,8 +1,10 @@
 //! `/ws/v1/visitor`: a widget's socket. Hello (token, page, last seq) first; then page views,
 //! the call, messages, receipts, close and offline messages.
 
+use std::net::SocketAddr;
+
 use axum::extract::ws::WebSocket;
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use switchboard_protocol::{
@@ -11,17 +13,26 @@ use switchboard_protocol::{
 
 use super::socket::{self, Incoming, Reader};
 use super::AppState;
+use crate::arrival::Arrival;
 use crate::hub::{frame_of, Hub, VisitorGreeting};
 
 /// Upgrades to a visitor socket; the origin is checked against the allowlist after hello.
 pub async fn upgrade(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let origin = header_text(&headers, header::ORIGIN);
     let host = header_text(&headers, header::HOST);
-    socket::bounded(upgrade).on_upgrade(move |socket| run(socket, state, Origins { origin, host }))
+    let arrival = Arrival::new(
+        peer.ip(),
+        header_text(&headers, header::HeaderName::from_static("x-forwarded-for")).as_deref(),
+        header_text(&headers, header::USER_AGENT).as_deref(),
+        state.hub.trusted_proxies(),
+    );
+    let origins = Origins { origin, host };
+    socket::bounded(upgrade).on_upgrade(move |socket| run(socket, state, origins, arrival))
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
@@ -67,12 +78,12 @@ fn error(req: Option<u32>, error: ProtocolError) -> VisitorEvent {
     VisitorEvent::Error { req, error }
 }
 
-async fn run(mut socket: WebSocket, state: AppState, origins: Origins) {
+async fn run(mut socket: WebSocket, state: AppState, origins: Origins, arrival: Arrival) {
     let mut reader = Reader::default();
     let Some(VisitorGreeting {
         visitor_id,
         greeting,
-    }) = handshake(&mut socket, &mut reader, &state.hub, &origins).await
+    }) = handshake(&mut socket, &mut reader, &state.hub, &origins, &arrival).await
     else {
         return;
     };
@@ -111,6 +122,7 @@ async fn handshake(
     reader: &mut Reader,
     hub: &Hub,
     origins: &Origins,
+    arrival: &Arrival,
 ) -> Option<VisitorGreeting> {
     let received = tokio::time::timeout(socket::HELLO_TIMEOUT, socket.recv())
         .await
@@ -135,7 +147,13 @@ async fn handshake(
                         "this site may not use the chat",
                     ),
                     Ok(_) => match hub
-                        .connect_visitor(visitor_token.as_deref(), page, time_zone, last_seq)
+                        .connect_visitor(
+                            visitor_token.as_deref(),
+                            page,
+                            time_zone,
+                            last_seq,
+                            arrival,
+                        )
                         .await
                     {
                         Ok(greeting) => return Some(greeting),
@@ -205,6 +223,25 @@ async fn handle(hub: &Hub, visitor_id: &str, request: VisitorRequest) -> Option<
             }
         }
         VisitorRequest::Close { req } => ack(req, hub.visitor_close(visitor_id).await),
+        VisitorRequest::AnswerInvitation {
+            req,
+            client_msg_id,
+            text,
+        } => match hub
+            .answer_invitation(visitor_id, client_msg_id, &text)
+            .await
+        {
+            Ok(conversation) => VisitorEvent::Ack {
+                req,
+                seq: None,
+                conversation: Some(conversation),
+            },
+            Err(e) => error(Some(req), e),
+        },
+        VisitorRequest::DismissInvitation => {
+            hub.dismiss_invitation(visitor_id);
+            return None;
+        }
         VisitorRequest::OfflineMessage {
             req,
             name,

@@ -7,6 +7,7 @@ import { MAX_MESSAGE_BYTES, utf8Bytes } from "../../limits";
 import { OFFLINE_FIELDS, validateForm, validateOfflineMessage } from "../survey";
 import type { Screen, ViewModel } from "../widget";
 import { FieldsView } from "./form";
+import { InvitationView } from "./invitation";
 import { MessageList } from "./messages";
 
 /** What the UI asks of the widget. */
@@ -18,6 +19,7 @@ export interface UiActions {
   endChat(): void;
   newChat(): void;
   sendOfflineMessage(name: string, email: string, text: string): void;
+  dismissInvitation(): void;
 }
 
 function byId<T extends HTMLElement>(doc: Document, id: string): T {
@@ -52,6 +54,7 @@ export class ChatUi {
   private readonly surveyFields: FieldsView;
   private readonly offlineFields: FieldsView;
   private readonly unread: HTMLElement;
+  private readonly invitation: InvitationView;
   private model: ViewModel | null = null;
 
   /** Binds to the elements of `doc` and wires the visitor's input to `actions`. */
@@ -74,6 +77,9 @@ export class ChatUi {
     this.surveyFields = new FieldsView(byId(doc, "sb-survey-fields"), "sb-survey");
     this.offlineFields = new FieldsView(byId(doc, "sb-offline-fields"), "sb-offline");
     this.offlineFields.setFields(OFFLINE_FIELDS);
+    this.invitation = new InvitationView(byId(doc, "sb-invitation"), () =>
+      actions.dismissInvitation(),
+    );
     this.bind();
   }
 
@@ -181,6 +187,7 @@ export class ChatUi {
     this.composerForm.hidden = closed;
     this.endChat.hidden = model.conversationState === null || closed;
     this.renderMessages(model);
+    this.invitation.render(model.invitation);
     if (model.open && (previous?.open !== true || previous.screen !== model.screen)) {
       this.focusScreen(model.screen);
     }
