@@ -101,9 +101,8 @@ async fn a_flood_is_rate_limited_with_an_error_frame() -> anyhow::Result<()> {
     let (mut visitor, _, _) = visitor_in_chat(&server).await?;
     for _ in 0..80 {
         visitor
-            .send(&VisitorRequest::Receipt {
-                delivered: 0,
-                seen: 0,
+            .send(&VisitorRequest::PageView {
+                page: demo_page(&server, "demo/pricing.html"),
             })
             .await?;
     }
@@ -295,4 +294,31 @@ async fn successful_logins_are_never_throttled() -> anyhow::Result<()> {
             .await?;
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn read_receipts_are_not_rate_limited() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (mut visitor, _, _) = visitor_in_chat(&server).await?;
+    for _ in 0..100 {
+        visitor
+            .send(&VisitorRequest::Receipt {
+                delivered: 1,
+                seen: 1,
+            })
+            .await?;
+    }
+    let send = VisitorRequest::Send {
+        req: 9,
+        client_msg_id: "after".into(),
+        text: "hi".into(),
+    };
+    visitor.send(&send).await?;
+    loop {
+        match visitor.next().await? {
+            VisitorEvent::Ack { req: 9, .. } => return Ok(()),
+            VisitorEvent::Error { error, .. } => anyhow::bail!("unexpected error: {error}"),
+            _ => continue,
+        }
+    }
 }

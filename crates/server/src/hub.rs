@@ -740,12 +740,15 @@ impl Hub {
                 .get_mut(conversation_id)
                 .ok_or_else(not_found)?;
             let last_seq = conversation.summary.last_seq;
-            let marks = advance(
+            let Some(marks) = advance(
                 &mut conversation.summary.operator_marks,
                 delivered,
                 seen,
                 last_seq,
-            )?;
+            )?
+            else {
+                return Ok(());
+            };
             let visitor_id = conversation.visitor_id.clone();
             let receipt = frame_of(&VisitorEvent::Receipt {
                 delivered: marks.delivered,
@@ -984,12 +987,15 @@ impl Hub {
                 .ok_or_else(not_found)?;
             let conversation = live.conversations.get_mut(&id).ok_or_else(not_found)?;
             let last_seq = conversation.summary.last_seq;
-            let marks = advance(
+            let Some(marks) = advance(
                 &mut conversation.summary.visitor_marks,
                 delivered,
                 seen,
                 last_seq,
-            )?;
+            )?
+            else {
+                return Ok(());
+            };
             let receipt = frame_of(&AgentEvent::Receipt {
                 conversation_id: id.clone(),
                 side: Side::Visitor,
@@ -1048,22 +1054,24 @@ fn not_participant(live: &Live, conversation_id: &str) -> ProtocolError {
     }
 }
 
-/// Moves read marks forward (never back); marks cannot pass the last committed seq.
+/// Moves read marks forward (never back; never past the last committed seq). `None` when they
+/// did not move, so a repeated receipt costs no write.
 fn advance(
     marks: &mut ReadMarks,
     delivered: u32,
     seen: u32,
     last_seq: u32,
-) -> HubResult<ReadMarks> {
+) -> HubResult<Option<ReadMarks>> {
     if seen > delivered || delivered > last_seq {
         return Err(ProtocolError::new(
             ErrorCode::Invalid,
             "read marks must satisfy seen <= delivered <= last seq",
         ));
     }
+    let before = *marks;
     marks.delivered = marks.delivered.max(delivered);
     marks.seen = marks.seen.max(seen);
-    Ok(*marks)
+    Ok((*marks != before).then_some(*marks))
 }
 
 /// The summary of a conversation that just started ringing.

@@ -6,7 +6,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 use switchboard_protocol::{AgentEvent, AgentRequest, ErrorCode, ProtocolError, PROTOCOL_VERSION};
 
-use super::socket::{self, Incoming, Reader};
+use super::socket::{self, Incoming, Metered, Reader};
 use super::AppState;
 use crate::hub::{frame_of, Hub};
 use crate::store::OperatorRecord;
@@ -187,4 +187,13 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
         AgentRequest::Block { req, target } => ack(req, hub.block(operator, target).await),
         AgentRequest::Unblock { req, block_id } => ack(req, hub.unblock(&block_id).await),
     })
+}
+
+impl Metered for AgentRequest {
+    fn metered(&self) -> bool {
+        !matches!(
+            self,
+            AgentRequest::Receipt { .. } | AgentRequest::Ping { .. }
+        )
+    }
 }

@@ -66,7 +66,7 @@ impl Default for Reader {
 
 impl Reader {
     /// Turns what the socket produced into a request, an error to report, or the end.
-    pub async fn decode<T: DeserializeOwned>(
+    pub async fn decode<T: DeserializeOwned + Metered>(
         &mut self,
         socket: &mut WebSocket,
         received: Option<Result<Message, axum::Error>>,
@@ -95,19 +95,22 @@ impl Reader {
                 return Incoming::Closed;
             }
         };
-        if self.limiter.check().is_err() {
-            self.violations += 1;
-            if self.violations > MAX_VIOLATIONS {
-                close(socket, CLOSE_POLICY, "too many messages").await;
-                return Incoming::Closed;
+        let parsed = serde_json::from_str::<T>(&text);
+        if parsed.as_ref().map_or(true, Metered::metered) {
+            if self.limiter.check().is_err() {
+                self.violations += 1;
+                if self.violations > MAX_VIOLATIONS {
+                    close(socket, CLOSE_POLICY, "too many messages").await;
+                    return Incoming::Closed;
+                }
+                return Incoming::Bad(ProtocolError::new(
+                    ErrorCode::RateLimited,
+                    format!("at most {MESSAGES_PER_SECOND} frames per second; slow down"),
+                ));
             }
-            return Incoming::Bad(ProtocolError::new(
-                ErrorCode::RateLimited,
-                format!("at most {MESSAGES_PER_SECOND} frames per second; slow down"),
-            ));
+            self.violations = 0;
         }
-        self.violations = 0;
-        match serde_json::from_str(&text) {
+        match parsed {
             Ok(request) => Incoming::Request(request),
             Err(error) => Incoming::Bad(ProtocolError::new(
                 ErrorCode::MalformedFrame,
@@ -115,6 +118,15 @@ impl Reader {
             )),
         }
     }
+}
+
+/// Whether a request counts against the per-connection rate limit. Read receipts and pings
+/// do not: a receipt can only move marks forward up to the last seq, so it cannot cause more
+/// work than the events it acknowledges, and an operator with many busy chats sends many.
+/// Malformed frames always count.
+pub trait Metered {
+    /// True when the request uses up the rate limit.
+    fn metered(&self) -> bool;
 }
 
 /// Sends one frame; false if the socket is gone.

@@ -11,7 +11,7 @@ use switchboard_protocol::{
     ErrorCode, PageInfo, ProtocolError, VisitorEvent, VisitorRequest, PROTOCOL_VERSION,
 };
 
-use super::socket::{self, Incoming, Reader};
+use super::socket::{self, Incoming, Metered, Reader};
 use super::AppState;
 use crate::arrival::Arrival;
 use crate::hub::{frame_of, Hub, VisitorGreeting};
@@ -252,4 +252,10 @@ async fn handle(hub: &Hub, visitor_id: &str, request: VisitorRequest) -> Option<
             hub.offline_message(visitor_id, &name, &email, &text).await,
         ),
     })
+}
+
+impl Metered for VisitorRequest {
+    fn metered(&self) -> bool {
+        !matches!(self, VisitorRequest::Receipt { .. })
+    }
 }
