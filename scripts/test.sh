@@ -3,7 +3,7 @@
 # suite (unit, server integration, widget in headless Chromium, desktop app through
 # tauri-driver under Xvfb with a real keychain). Installs what it needs first. Exits non-zero,
 # with a banner, on the first failing stage.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 

@@ -32,7 +32,11 @@ pub fn reached(milestone: Milestone) {
     static SEEN: OnceLock<Option<Mutex<HashSet<Milestone>>>> = OnceLock::new();
     let seen = SEEN.get_or_init(|| std::env::var_os(ENV_REPORT).map(|_| Mutex::default()));
     if let Some(seen) = seen {
-        if seen.lock().unwrap_or_else(PoisonError::into_inner).insert(milestone) {
+        if seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(milestone)
+        {
             println!("switchboard-desktop: ready {}", milestone.name());
         }
     }
