@@ -61,7 +61,15 @@ seen: number, } | { "type": "close",
 /**
  * Request number.
  */
-req: number, } | { "type": "offline_message", 
+req: number, } | { "type": "typing", 
+/**
+ * Whether the visitor is typing now.
+ */
+typing: boolean, 
+/**
+ * The unsent text; send it only when `TypingPolicy` said agents see it.
+ */
+text: string | null, } | { "type": "offline_message", 
 /**
  * Request number.
  */

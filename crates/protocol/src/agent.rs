@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ConversationEvent, ConversationSummary, Operator, ProtocolError, ResumePoint, RingEnd, Side,
+    CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator, ProtocolError, ResumePoint, RingEnd, Side,
     Status,
 };
 
@@ -91,6 +91,38 @@ pub enum AgentRequest {
         /// Request number.
         req: u32,
     },
+    /// Creates (`id` is `None`) or changes a canned response. Company-wide ones need an admin.
+    SaveCanned {
+        /// Request number.
+        req: u32,
+        /// The response to change, or `None` to create one (added at the end of its scope).
+        id: Option<String>,
+        /// Its new content.
+        draft: CannedDraft,
+    },
+    /// Deletes a canned response.
+    DeleteCanned {
+        /// Request number.
+        req: u32,
+        /// Its id.
+        id: String,
+    },
+    /// Puts the canned responses of one scope in a new order.
+    ReorderCanned {
+        /// Request number.
+        req: u32,
+        /// Which list.
+        scope: CannedScope,
+        /// Every id of that list, in the new order.
+        ids: Vec<String>,
+    },
+    /// The operator started or stopped typing in a conversation. Never stored; rate-limited.
+    Typing {
+        /// Conversation id.
+        conversation_id: String,
+        /// Whether the operator is typing now.
+        typing: bool,
+    },
 }
 
 /// A frame from the server to an agent client.
@@ -170,6 +202,21 @@ pub enum AgentEvent {
         events: Vec<ConversationEvent>,
         /// Whether older events exist.
         has_more: bool,
+    },
+    /// The canned responses this operator can use, company-wide first, each scope in its
+    /// order. Sent after `Welcome` and after every change to them.
+    CannedResponses {
+        /// The whole list.
+        responses: Vec<CannedResponse>,
+    },
+    /// The visitor of a conversation started or stopped typing.
+    Typing {
+        /// Conversation id.
+        conversation_id: String,
+        /// Whether the visitor is typing now.
+        typing: bool,
+        /// The visitor's unsent text, only when the account enables sneak peek.
+        text: Option<String>,
     },
     /// A request (or an unparseable frame, with `req` unknown) failed.
     Error {

@@ -6,6 +6,9 @@
 //! conversation's events committed and in order. Sockets get frames through small bounded
 //! channels; a socket too slow to drain its channel is dropped and resumes on reconnect.
 
+mod canned;
+mod typing;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -82,6 +85,7 @@ pub struct Hub {
     live: Mutex<Live>,
     writer: tokio::sync::Mutex<()>,
     next_socket: AtomicU64,
+    typing: typing::TypingGate,
 }
 
 type HubResult<T> = Result<T, ProtocolError>;
@@ -257,6 +261,7 @@ impl Hub {
             live: Mutex::new(live),
             writer: tokio::sync::Mutex::new(()),
             next_socket: AtomicU64::new(1),
+            typing: typing::TypingGate::default(),
         })
     }
 
@@ -379,6 +384,7 @@ impl Hub {
             }));
             live.refresh_availability();
         }
+        frames.push(self.canned_frame(&operator_id).await?);
         for point in resume {
             let allowed = self.live().may_see(&operator_id, &point.conversation_id)
                 || self
@@ -795,6 +801,7 @@ impl Hub {
             survey,
             conversation: conversation.clone(),
         })];
+        frames.push(self.typing_policy_frame().await?);
         if let Some(conversation) = conversation {
             frames.extend(
                 self.replay(&conversation.id, last_seq.unwrap_or(0), false)

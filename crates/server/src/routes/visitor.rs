@@ -205,6 +205,12 @@ async fn handle(hub: &Hub, visitor_id: &str, request: VisitorRequest) -> Option<
             }
         }
         VisitorRequest::Close { req } => ack(req, hub.visitor_close(visitor_id).await),
+        VisitorRequest::Typing { typing, text } => {
+            match hub.visitor_typing(visitor_id, typing, text).await {
+                Ok(()) => return None,
+                Err(e) => error(None, e),
+            }
+        }
         VisitorRequest::OfflineMessage {
             req,
             name,
