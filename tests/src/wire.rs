@@ -161,8 +161,13 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::Close { req, .. }
         | AgentRequest::Send { req, .. }
         | AgentRequest::History { req, .. }
-        | AgentRequest::Ping { req } => Some(*req),
-        AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } => None,
+        | AgentRequest::Ping { req }
+        | AgentRequest::SaveCanned { req, .. }
+        | AgentRequest::DeleteCanned { req, .. }
+        | AgentRequest::ReorderCanned { req, .. } => Some(*req),
+        AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {
+            None
+        }
     }
 }
 

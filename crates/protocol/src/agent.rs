@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator, ProtocolError, ResumePoint, RingEnd, Side,
-    Status,
+    CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator,
+    ProtocolError, ResumePoint, RingEnd, Side, Status,
 };
 
 /// A frame from an agent client to the server.

@@ -384,7 +384,6 @@ impl Hub {
             }));
             live.refresh_availability();
         }
-        frames.push(self.canned_frame(&operator_id).await?);
         for point in resume {
             let allowed = self.live().may_see(&operator_id, &point.conversation_id)
                 || self
@@ -399,6 +398,7 @@ impl Hub {
                 );
             }
         }
+        frames.push(self.canned_frame(&operator_id).await?);
         Ok(Greeting { link, frames })
     }
 

@@ -15,7 +15,6 @@ const NOSMILE: &str = "/nosmile";
 /// Key that switches emoticon conversion back on.
 const SMILE: &str = "/smile";
 
-
 /// A normalised message: the text to store and show, and its display spans.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NormalisedText {

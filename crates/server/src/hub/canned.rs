@@ -5,9 +5,7 @@
 use switchboard_protocol::composer::{
     MAX_CANNED_LABEL_CHARS, MAX_CANNED_PER_SCOPE, MAX_CANNED_TEXT_BYTES, MAX_SHORTCUT_CHARS,
 };
-use switchboard_protocol::{
-    AgentEvent, CannedDraft, CannedScope, ErrorCode, ProtocolError, Role,
-};
+use switchboard_protocol::{AgentEvent, CannedDraft, CannedScope, ErrorCode, ProtocolError, Role};
 
 use super::{frame_of, internal, Frame, Hub, HubResult};
 use crate::store::{Reorder, StoreError};
@@ -200,7 +198,11 @@ fn checked_draft(draft: CannedDraft) -> HubResult<CannedDraft> {
         }
     };
     let title = match draft.title.trim() {
-        "" => text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim(),
+        "" => text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim(),
         title => title,
     };
     let group = draft.group.trim();
@@ -234,8 +236,8 @@ mod tests {
 
     #[test]
     fn a_draft_is_tidied() {
-        let checked = checked_draft(draft(Some(" #thanks "), " Thanks ", "Thank you!\n"))
-            .expect("valid");
+        let checked =
+            checked_draft(draft(Some(" #thanks "), " Thanks ", "Thank you!\n")).expect("valid");
         assert_eq!(checked.shortcut.as_deref(), Some("thanks"));
         assert_eq!(checked.title, "Thanks");
         assert_eq!(checked.group, "Greetings");
@@ -244,8 +246,8 @@ mod tests {
 
     #[test]
     fn an_empty_title_is_the_first_line_and_an_empty_shortcut_is_none() {
-        let checked = checked_draft(draft(Some("#"), "", "\nHello {visitor.name}\nbye"))
-            .expect("valid");
+        let checked =
+            checked_draft(draft(Some("#"), "", "\nHello {visitor.name}\nbye")).expect("valid");
         assert_eq!(checked.title, "Hello {visitor.name}");
         assert_eq!(checked.shortcut, None);
     }
@@ -256,7 +258,10 @@ mod tests {
             (draft(None, "t", "  "), "needs a text"),
             (draft(Some("two words"), "t", "x"), "shortcut"),
             (draft(Some(&"a".repeat(40)), "t", "x"), "shortcut"),
-            (draft(None, "t", &"x".repeat(MAX_CANNED_TEXT_BYTES + 1)), "limited"),
+            (
+                draft(None, "t", &"x".repeat(MAX_CANNED_TEXT_BYTES + 1)),
+                "limited",
+            ),
         ] {
             let error = checked_draft(bad).expect_err("refused");
             assert_eq!(error.code, ErrorCode::Invalid);

@@ -109,7 +109,10 @@ impl Hub {
         else {
             return Ok(());
         };
-        live.push_visitor(&visitor_id, &frame_of(&VisitorEvent::Typing { typing, name }));
+        live.push_visitor(
+            &visitor_id,
+            &frame_of(&VisitorEvent::Typing { typing, name }),
+        );
         Ok(())
     }
 }
@@ -133,12 +136,13 @@ mod tests {
     #[test]
     fn typing_signals_over_the_rate_are_dropped_but_stopping_always_passes() {
         let gate = TypingGate::default();
-        let admitted = (0..20)
-            .filter(|_| gate.admit("v:1".into(), true))
-            .count();
+        let admitted = (0..20).filter(|_| gate.admit("v:1".into(), true)).count();
         assert!(admitted >= 1 && admitted < 20, "admitted {admitted}");
         assert!(gate.admit("v:1".into(), false));
-        assert!(gate.admit("v:2".into(), true), "each side has its own limit");
+        assert!(
+            gate.admit("v:2".into(), true),
+            "each side has its own limit"
+        );
     }
 
     #[test]

@@ -105,7 +105,11 @@ impl Store {
     }
 
     /// Puts a scope's list in the order of `ids`, which must hold each of its ids once.
-    pub async fn reorder_canned(&self, owner: Option<&str>, ids: &[String]) -> StoreResult<Reorder> {
+    pub async fn reorder_canned(
+        &self,
+        owner: Option<&str>,
+        ids: &[String],
+    ) -> StoreResult<Reorder> {
         let mut tx = self.pool.begin().await?;
         let mut current: Vec<String> =
             sqlx::query_scalar("SELECT id FROM canned_responses WHERE owner_id IS ?")
@@ -130,14 +134,14 @@ impl Store {
     }
 }
 
-fn duplicate_shortcut<T>(
-    result: Result<T, sqlx::Error>,
-    draft: &CannedDraft,
-) -> StoreResult<()> {
+fn duplicate_shortcut<T>(result: Result<T, sqlx::Error>, draft: &CannedDraft) -> StoreResult<()> {
     match result {
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Duplicate(
-            format!("the shortcut #{}", draft.shortcut.as_deref().unwrap_or_default()),
-        )),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(StoreError::Duplicate(format!(
+                "the shortcut #{}",
+                draft.shortcut.as_deref().unwrap_or_default()
+            )))
+        }
         other => other.map(|_| ()).map_err(Into::into),
     }
 }
