@@ -14,6 +14,15 @@ const COMMANDS: &[&str] = &[
     "load_history",
     "mark_seen",
     "open_external_link",
+    "save_canned",
+    "delete_canned",
+    "reorder_canned",
+    "send_typing",
+    "emoticons",
+    "load_composer",
+    "save_draft",
+    "save_composer_prefs",
+    "read_clipboard",
 ];
 
 fn main() {

@@ -40,6 +40,7 @@ impl Session {
                 status: Status::Offline,
                 connection: ConnectionState::Connecting,
                 conversations: Vec::new(),
+                canned: Vec::new(),
             }),
             server,
             token,
@@ -203,7 +204,11 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
                 marks.seen = marks.seen.max(*seen);
             }
         }
-        AgentEvent::Ack { .. } | AgentEvent::HistoryPage { .. } | AgentEvent::Error { .. } => {}
+        AgentEvent::CannedResponses { responses } => view.canned = responses.clone(),
+        AgentEvent::Typing { .. }
+        | AgentEvent::Ack { .. }
+        | AgentEvent::HistoryPage { .. }
+        | AgentEvent::Error { .. } => {}
     }
 }
 
@@ -246,6 +251,7 @@ mod tests {
             status: Status::Offline,
             connection: ConnectionState::Connecting,
             conversations: Vec::new(),
+            canned: Vec::new(),
         }
     }
 

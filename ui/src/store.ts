@@ -9,6 +9,7 @@ import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
 import type { ConnectionState } from "../../crates/client/bindings/ConnectionState";
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
+import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { SessionView } from "./bindings/SessionView";
 
 /** One line in a chat: a message, or a note about what happened (joined, closed...). */
@@ -34,6 +35,8 @@ export interface Chat {
   historyLoaded: boolean;
   /** The conversation ended; the tab stays until the operator closes it. */
   closed: boolean;
+  /** The visitor is typing; `text` is their unsent text when the account allows a sneak peek. */
+  typing: { text: string | null } | null;
 }
 
 /** The login screen. */
@@ -55,6 +58,8 @@ export interface State {
   ringing: string[];
   /** A chat waiting for the operator to confirm ending it. */
   confirmClose: string | null;
+  /** The composer's view settings (kept on this machine). */
+  prefs: ComposerPrefs;
 }
 
 /** Everything that changes the state. */
@@ -72,7 +77,8 @@ export type Action =
   | { type: "select_relative"; offset: number }
   | { type: "select_index"; index: number }
   | { type: "dismiss"; conversationId: string }
-  | { type: "confirm_close"; conversationId: string | null };
+  | { type: "confirm_close"; conversationId: string | null }
+  | { type: "prefs"; prefs: ComposerPrefs };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -83,6 +89,7 @@ export const initialState: State = {
   activeId: null,
   ringing: [],
   confirmClose: null,
+  prefs: { spell_check: true, quick_texts: false },
 };
 
 /** Applies one action. Never mutates `state`. */
@@ -92,6 +99,7 @@ export function reduce(state: State, action: Action): State {
       return {
         ...initialState,
         screen: "login",
+        prefs: state.prefs,
         login: {
           ...initialState.login,
           serverUrl: action.serverUrl ?? state.login.serverUrl,
@@ -135,11 +143,13 @@ export function reduce(state: State, action: Action): State {
       return removeChat(state, action.conversationId);
     case "confirm_close":
       return { ...state, confirmClose: action.conversationId };
+    case "prefs":
+      return { ...state, prefs: action.prefs };
   }
 }
 
 function startSession(state: State, session: SessionView): State {
-  const base = state.screen === "main" ? state : { ...initialState, login: state.login };
+  const base = state.screen === "main" ? state : { ...initialState, login: state.login, prefs: state.prefs };
   let next: State = {
     ...base,
     screen: "main",
@@ -191,6 +201,13 @@ function applyServerEvent(state: State, event: AgentEvent): State {
           },
         };
       });
+    case "canned_responses":
+      return { ...state, session: { ...state.session, canned: event.responses } };
+    case "typing":
+      return updateChat(state, event.conversation_id, (chat) => ({
+        ...chat,
+        typing: event.typing ? { text: event.text } : null,
+      }));
     case "ack":
     case "history_page":
     case "error":
@@ -202,7 +219,7 @@ function upsertSummary(state: State, summary: ConversationSummary): State {
   const existing = findChat(state, summary.id);
   const chats = existing
     ? state.chats.map((c) => (c.summary.id === summary.id ? { ...c, summary, closed: summary.state === "closed" } : c))
-    : [...state.chats, { summary, items: [], unread: 0, historyLoaded: false, closed: summary.state === "closed" }];
+    : [...state.chats, { summary, items: [], unread: 0, historyLoaded: false, closed: summary.state === "closed", typing: null }];
   chats.sort((a, b) => b.summary.started_at - a.summary.started_at);
   return { ...state, chats, activeId: state.activeId ?? summary.id };
 }
@@ -213,6 +230,7 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
   let summary = chat.summary;
   let closed = chat.closed;
   let unread = chat.unread;
+  let typing = chat.typing;
   for (const event of events) {
     const body = event.body;
     // A message this app sent is already listed (from the outbox): the stored event completes it.
@@ -232,6 +250,7 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
         };
         items = own >= 0 ? items.map((i, n) => (n === own ? item : i)) : [...items, item];
         if (live && body.author.kind === "visitor" && state.activeId !== chat.summary.id) unread += 1;
+        if (body.author.kind === "visitor") typing = null;
         break;
       }
       case "started":
@@ -258,7 +277,7 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
     }
   }
   items = [...items].sort(bySeq);
-  return { ...chat, items, summary, closed, unread };
+  return { ...chat, items, summary, closed, unread, typing };
 }
 
 function note(event: ConversationEvent, text: string): ChatItem {

@@ -15,7 +15,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use switchboard_protocol::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_REPLAY_EVENTS};
 use switchboard_protocol::{
-    AgentEvent, AgentRequest, ConversationState, ErrorCode, EventBody, ProtocolError, Status,
+    AgentEvent, AgentRequest, CannedDraft, CannedScope, ConversationState, ErrorCode, EventBody, ProtocolError, Status,
     PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
@@ -66,6 +66,11 @@ pub(crate) enum Command {
     },
     /// The application showed a conversation up to `seq`.
     MarkSeen { conversation_id: String, seq: u32 },
+    /// The operator started or stopped typing (dropped while disconnected).
+    Typing {
+        conversation_id: String,
+        typing: bool,
+    },
     /// Close the socket and end the task.
     Shutdown { done: oneshot::Sender<()> },
 }
@@ -81,6 +86,15 @@ pub(crate) enum Request {
         conversation_id: String,
         before_seq: Option<u32>,
         limit: u32,
+    },
+    SaveCanned {
+        id: Option<String>,
+        draft: CannedDraft,
+    },
+    DeleteCanned(String),
+    ReorderCanned {
+        scope: CannedScope,
+        ids: Vec<String>,
     },
 }
 
@@ -110,6 +124,9 @@ impl Request {
                 before_seq,
                 limit,
             },
+            Request::SaveCanned { id, draft } => AgentRequest::SaveCanned { req, id, draft },
+            Request::DeleteCanned(id) => AgentRequest::DeleteCanned { req, id },
+            Request::ReorderCanned { scope, ids } => AgentRequest::ReorderCanned { req, scope, ids },
         }
     }
 }
@@ -495,6 +512,16 @@ impl Connection {
                 }
                 Ok(())
             }
+            Some(Command::Typing {
+                conversation_id,
+                typing,
+            }) => {
+                live.write(&AgentRequest::Typing {
+                    conversation_id,
+                    typing,
+                })
+                .await
+            }
             Some(Command::Shutdown { done }) => Err(End::Stop(Stop::Shutdown(done))),
             None => Err(End::Stop(Stop::Dropped)),
         }
@@ -518,6 +545,8 @@ impl Connection {
                 conversation_id,
                 seq,
             }) => self.tracker.mark_seen(&conversation_id, seq),
+            // a typing signal is only worth something now
+            Some(Command::Typing { .. }) => {}
             Some(Command::Shutdown { done }) => return Err(Stop::Shutdown(done)),
             None => return Err(Stop::Dropped),
         }

@@ -1,14 +1,22 @@
-// The main window: the operator's bar (name, status control, log out), the reconnecting
-// banner, one tab per chat (newest first, unread counts, ringing marks) and the chat pane.
+// The main window: the operator's bar (name, status control, view settings, log out), the
+// reconnecting banner, one tab per chat (newest first, unread counts, ringing marks), the chat
+// pane, the quick texts panel and the canned responses dialog.
 
+import type { CannedResponse } from "../../../crates/protocol/bindings/CannedResponse";
+import type { Emoticon } from "../../../crates/protocol/bindings/Emoticon";
 import type { Status } from "../../../crates/protocol/bindings/Status";
 import type { ConnectionState } from "../../../crates/client/bindings/ConnectionState";
+import type { ComposerPrefs } from "../bindings/ComposerPrefs";
+import type { Draft } from "../bindings/Draft";
+import { CannedManager, type ManagerActions } from "../composer/manager";
+import { QuickTexts } from "../composer/quickTexts";
 import { el } from "../format";
 import { findChat, type Chat, type State } from "../store";
 import { ChatPane, type ChatActions } from "./chat";
 
 /** What the main window asks of the app. */
-export interface MainActions extends ChatActions {
+export interface MainActions extends Omit<ChatActions, "manageCanned">, ManagerActions {
+  setPrefs(prefs: ComposerPrefs): void;
   select(conversationId: string): void;
   closeTab(conversationId: string): void;
   confirmClose(conversationId: string): void;
@@ -35,9 +43,21 @@ export class MainView {
   private lastTabs: Chat[] | null = null;
   private lastActive: string | null = null;
   private lastDialog: string | null = null;
+  private quickTexts: QuickTexts;
+  private manager: CannedManager;
+  private viewMenu = el("div", "view-menu", undefined, "view-settings-menu");
+  private spellCheck = el("input", undefined, undefined, "pref-spell-check");
+  private quickTextsPref = el("input", undefined, undefined, "pref-quick-texts");
+  private lastCanned: readonly CannedResponse[] | null = null;
+  private lastPrefs: ComposerPrefs | null = null;
 
   constructor(private actions: MainActions) {
-    this.pane = new ChatPane(actions);
+    this.manager = new CannedManager(actions);
+    this.pane = new ChatPane({ ...actions, manageCanned: () => this.manager.open() });
+    this.quickTexts = new QuickTexts({
+      insert: (response) => this.pane.composer.insertCanned(response),
+      send: (response) => this.pane.composer.sendCanned(response),
+    });
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
       option.value = value;
@@ -53,7 +73,7 @@ export class MainView {
     const left = el("div", "topbar-left");
     left.append(el("span", "brand", "Switchboard"), this.operatorName);
     const right = el("div", "topbar-right");
-    right.append(statusDot, this.status, logout);
+    right.append(statusDot, this.status, this.buildViewMenu(), logout);
     bar.append(left, right);
 
     this.banner.setAttribute("role", "status");
@@ -61,9 +81,46 @@ export class MainView {
     sidebar.setAttribute("aria-label", "Chats");
     sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs);
     const body = el("div", "body");
-    body.append(sidebar, this.pane.root);
+    body.append(sidebar, this.pane.root, this.quickTexts.root);
     this.dialog.hidden = true;
-    this.root.append(bar, this.banner, body, this.dialog);
+    this.root.append(bar, this.banner, body, this.dialog, this.manager.root);
+  }
+
+  /** The emoticon table of the server, for the composer's picker. */
+  setEmoticons(emoticons: readonly Emoticon[]): void {
+    this.pane.composer.setEmoticons(emoticons);
+  }
+
+  /** Drafts kept from an earlier run. */
+  loadDrafts(drafts: readonly Draft[]): void {
+    this.pane.composer.loadDrafts(drafts);
+  }
+
+  /** Writes drafts not yet saved. */
+  flushDrafts(): void {
+    this.pane.composer.flushDrafts();
+  }
+
+  /** The "View" button: spell checking and the quick texts panel. */
+  private buildViewMenu(): HTMLElement {
+    const wrap = el("div", "view-settings");
+    const button = el("button", "link-button", "View", "view-settings");
+    button.type = "button";
+    button.setAttribute("aria-haspopup", "true");
+    this.viewMenu.hidden = true;
+    button.addEventListener("click", () => (this.viewMenu.hidden = !this.viewMenu.hidden));
+    const option = (input: HTMLInputElement, label: string) => {
+      input.type = "checkbox";
+      input.addEventListener("change", () =>
+        this.actions.setPrefs({ spell_check: this.spellCheck.checked, quick_texts: this.quickTextsPref.checked }),
+      );
+      const row = el("label", "check");
+      row.append(input, label);
+      return row;
+    };
+    this.viewMenu.append(option(this.quickTextsPref, "Quick texts panel"), option(this.spellCheck, "Check spelling while typing"));
+    wrap.append(button, this.viewMenu);
+    return wrap;
   }
 
   update(state: State): void {
@@ -78,6 +135,20 @@ export class MainView {
       this.lastTabs = state.chats;
       this.lastActive = state.activeId;
     }
+    if (session.canned !== this.lastCanned) {
+      this.lastCanned = session.canned;
+      this.pane.composer.setCanned(session.canned);
+      this.quickTexts.update(session.canned);
+      this.manager.update(session.canned, session.operator.role === "admin");
+    }
+    if (state.prefs !== this.lastPrefs) {
+      this.lastPrefs = state.prefs;
+      this.pane.composer.setPrefs(state.prefs);
+      this.quickTexts.root.hidden = !state.prefs.quick_texts;
+      this.spellCheck.checked = state.prefs.spell_check;
+      this.quickTextsPref.checked = state.prefs.quick_texts;
+    }
+    this.pane.setOperator(session.operator);
     this.pane.update(findChat(state, state.activeId), session.operator.id);
     this.renderDialog(state);
   }
