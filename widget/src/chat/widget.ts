@@ -26,6 +26,10 @@ import { Outbox } from "./outbox";
 import type { WidgetStorage } from "./storage";
 import { EventStore } from "./store";
 import { buildTimeline, type TimelineItem } from "./timeline";
+import { TypingReporter } from "./typing";
+
+/** An operator's "typing" shows at most this long without being repeated. */
+const OPERATOR_TYPING_MS = 8000;
 
 /** Which part of the chat window shows. */
 export type Screen = "connecting" | "survey" | "chat" | "offline" | "offline-sent";
@@ -46,6 +50,10 @@ export interface ViewModel {
   readonly busy: { readonly survey: boolean; readonly offline: boolean };
   /** The server refused the last request of this form. */
   readonly errors: { readonly survey: string | null; readonly offline: string | null };
+  /** The name of the operator typing right now. */
+  readonly operatorTyping: string | null;
+  /** Agents see what the visitor types before sending (the visitor must be told). */
+  readonly sneakPeek: boolean;
 }
 
 /** What the widget needs from the page it runs in. */
@@ -111,6 +119,12 @@ export class Widget {
   private open: boolean;
   private seenSeq = 0;
   private lastReceipt = "";
+  private sneakPeek = false;
+  private operatorTyping: string | null = null;
+  private operatorTypingTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly typing = new TypingReporter((typing, text) => {
+    this.request({ type: "typing", typing, text });
+  });
 
   /** Creates the widget; it connects once it knows the page (`setPage`). */
   constructor(private readonly env: WidgetEnvironment) {
@@ -188,8 +202,16 @@ export class Widget {
     this.render();
   }
 
+  /** The visitor's unsent text changed: tells the operators (few signals, text only with sneak peek). */
+  typed(text: string): void {
+    if (this.conversationOpen()) {
+      this.typing.input(text, this.sneakPeek);
+    }
+  }
+
   /** Sends a message, starting the chat first when none is open. */
   send(text: string): void {
+    this.typing.stop();
     const conversationId = this.conversationOpen() ? (this.conversation?.id ?? null) : null;
     this.outbox.add(text, conversationId, this.env.newId(), this.env.now());
     if (conversationId === null) {
@@ -315,6 +337,12 @@ export class Widget {
       case "availability":
         this.online = event.online;
         break;
+      case "typing_policy":
+        this.sneakPeek = event.sneak_peek;
+        break;
+      case "typing":
+        this.setOperatorTyping(event.typing ? event.name : null);
+        break;
       case "receipt":
         this.marks = {
           delivered: Math.max(this.marks.delivered, event.delivered),
@@ -416,8 +444,12 @@ export class Widget {
         break;
       case "closed":
         conversation.state = "closed";
+        this.setOperatorTyping(null);
         break;
       case "message":
+        if (body.author.kind === "operator") {
+          this.setOperatorTyping(null);
+        }
         if (body.author.kind === "visitor" && this.outbox.remove(body.client_msg_id)) {
           this.inFlight.delete(body.client_msg_id);
           this.env.storage.saveOutbox(this.outbox.list());
@@ -484,6 +516,22 @@ export class Widget {
       case "close":
       case undefined:
         break;
+    }
+  }
+
+  /** Shows (or clears) who is typing; it clears itself unless repeated. */
+  private setOperatorTyping(name: string | null): void {
+    this.operatorTyping = name;
+    if (this.operatorTypingTimer !== null) {
+      clearTimeout(this.operatorTypingTimer);
+      this.operatorTypingTimer = null;
+    }
+    if (name !== null) {
+      this.operatorTypingTimer = setTimeout(() => {
+        this.operatorTyping = null;
+        this.operatorTypingTimer = null;
+        this.render();
+      }, OPERATOR_TYPING_MS);
     }
   }
 
@@ -560,6 +608,8 @@ export class Widget {
       unread: this.unread(),
       busy: { survey: this.starting !== null, offline: this.offline.text !== null },
       errors: { survey: this.startError, offline: this.offline.error },
+      operatorTyping: this.conversationOpen() ? this.operatorTyping : null,
+      sneakPeek: this.sneakPeek,
     });
   }
 }
