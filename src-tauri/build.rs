@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "save_draft",
     "save_composer_prefs",
     "read_clipboard",
+    "write_clipboard",
 ];
 
 fn main() {

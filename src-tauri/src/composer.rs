@@ -82,7 +82,11 @@ impl ComposerStore {
                 "composer-{}.json",
                 profile
                     .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                    .map(|c| if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    })
                     .collect::<String>()
             ),
             None => "composer.json".to_owned(),
@@ -104,7 +108,9 @@ impl ComposerStore {
             )));
         }
         self.change(|state| {
-            state.drafts.retain(|d| d.conversation_id != conversation_id);
+            state
+                .drafts
+                .retain(|d| d.conversation_id != conversation_id);
             if !text.is_empty() {
                 state.drafts.push(Draft {
                     conversation_id: conversation_id.to_owned(),
@@ -200,7 +206,10 @@ mod tests {
         let path = scratch("corrupt");
         std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
         std::fs::write(&path, b"{not json").expect("written");
-        assert_eq!(ComposerStore::open(path.clone()).state(), ComposerState::default());
+        assert_eq!(
+            ComposerStore::open(path.clone()).state(),
+            ComposerState::default()
+        );
         let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
 }

@@ -30,6 +30,9 @@ pub enum AppError {
     /// Drafts or view settings could not be kept on this machine.
     #[error("Could not save on this computer: {0}")]
     Storage(String),
+    /// The clipboard could not be written.
+    #[error("The clipboard is not available: {0}")]
+    Clipboard(String),
     /// The connection, the server or a request failed.
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -53,6 +56,8 @@ pub enum AppErrorCode {
     OpenLink,
     /// See [`AppError::Storage`].
     Storage,
+    /// See [`AppError::Clipboard`].
+    Clipboard,
     /// The server cannot be reached (wrong address, server down, network trouble).
     Unreachable,
     /// Not connected to the server right now (the app keeps reconnecting).
@@ -93,6 +98,7 @@ impl AppError {
             AppError::ForbiddenLink => AppErrorCode::ForbiddenLink,
             AppError::OpenLink(_) => AppErrorCode::OpenLink,
             AppError::Storage(_) => AppErrorCode::Storage,
+            AppError::Clipboard(_) => AppErrorCode::Clipboard,
             AppError::Client(error) => client_code(error),
         }
     }

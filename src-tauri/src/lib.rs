@@ -79,6 +79,7 @@ pub fn run() {
             commands::composer::save_draft,
             commands::composer::save_composer_prefs,
             commands::composer::read_clipboard,
+            commands::composer::write_clipboard,
         ])
         .build(tauri::generate_context!());
     match result {

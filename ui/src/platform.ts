@@ -66,6 +66,8 @@ export const saveDraft = (conversationId: string, text: string) =>
 export const saveComposerPrefs = (prefs: ComposerPrefs) => call<null>("save_composer_prefs", { prefs });
 /** The text on the clipboard. */
 export const readClipboard = () => call<string>("read_clipboard");
+/** Puts text on the clipboard. */
+export const writeClipboard = (text: string) => call<null>("write_clipboard", { text });
 
 /** Handlers for every event of the core, by the names in `EVENTS`. */
 export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };

@@ -12,8 +12,9 @@ function pane(): { pane: ChatPane; actions: ChatActions; composer: HTMLTextAreaE
     send: vi.fn(),
     openLink: vi.fn(),
     typing: vi.fn(),
-    saveDraft: vi.fn(),
-    readClipboard: vi.fn(async () => ""),
+    saveDraft: vi.fn(async () => undefined),
+    readClipboard: vi.fn(async () => "pasted"),
+    writeClipboard: vi.fn(async () => undefined),
     manageCanned: vi.fn(),
   };
   const view = new ChatPane(actions);
@@ -140,5 +141,16 @@ describe("composer", () => {
     ]);
     expect(view.root.querySelectorAll("[data-testid=emoticon]").length).toBe(2);
     expect(view.root.querySelector("[data-testid=emoticon-shortcuts]")!.textContent).toBe(":-) :) 🙂   <3 ❤️");
+  });
+
+  it("cuts to and pastes from the clipboard with the toolbar", async () => {
+    const { pane: view, actions, composer } = pane();
+    composer.value = "keep this cut";
+    composer.setSelectionRange(4, 13);
+    view.root.querySelector<HTMLButtonElement>("[data-testid=edit-cut]")!.click();
+    await vi.waitFor(() => expect(composer.value).toBe("keep"));
+    expect(actions.writeClipboard).toHaveBeenCalledWith(" this cut");
+    view.root.querySelector<HTMLButtonElement>("[data-testid=edit-paste]")!.click();
+    await vi.waitFor(() => expect(composer.value).toBe("keeppasted"));
   });
 });

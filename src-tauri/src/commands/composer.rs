@@ -1,6 +1,6 @@
 //! Commands of the message composer: canned responses (kept on the server), typing signals,
 //! the emoticon table the server converts with, drafts and view settings (kept on this
-//! machine), and reading the clipboard for the Paste button.
+//! machine), and the clipboard for the Cut, Copy and Paste buttons.
 
 use switchboard_protocol::{CannedDraft, CannedScope, Emoticon};
 use tauri::{AppHandle, State};
@@ -79,12 +79,21 @@ pub async fn save_composer_prefs(app: AppHandle, prefs: ComposerPrefs) -> Result
     blocking(app, move |store| store.set_prefs(prefs)).await
 }
 
-/// The text on the clipboard (empty when it holds none).
+/// The text on the clipboard (empty when it holds none or cannot be read).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn read_clipboard(app: AppHandle) -> Result<String, AppError> {
+pub async fn read_clipboard(app: AppHandle) -> String {
     tauri::async_runtime::spawn_blocking(move || app.clipboard().read_text().unwrap_or_default())
         .await
-        .map_err(|error| AppError::Storage(error.to_string()))
+        .unwrap_or_default()
+}
+
+/// Puts text on the clipboard (Cut and Copy).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn write_clipboard(app: AppHandle, text: String) -> Result<(), AppError> {
+    tauri::async_runtime::spawn_blocking(move || app.clipboard().write_text(text))
+        .await
+        .map_err(|error| AppError::Clipboard(error.to_string()))?
+        .map_err(|error| AppError::Clipboard(error.to_string()))
 }
 
 /// Runs a file write of the composer store off the async threads.

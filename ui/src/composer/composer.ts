@@ -10,7 +10,7 @@ import type { Draft } from "../bindings/Draft";
 import { el } from "../format";
 import { expandShortcut, fillPlaceholders, type PlaceholderContext } from "./canned";
 import { ContextMenu } from "./contextMenu";
-import { edit, insertText, replaceAll, setDirection } from "./editing";
+import { copySelection, edit, insertText, replaceAll, setDirection } from "./editing";
 import { EmoticonPicker } from "./emoticons";
 import { CannedPicker } from "./picker";
 import { TypingSignal } from "./typing";
@@ -19,8 +19,10 @@ import { TypingSignal } from "./typing";
 export interface ComposerActions {
   send(conversationId: string, text: string): void;
   typing(conversationId: string, typing: boolean): void;
-  saveDraft(conversationId: string, text: string): void;
+  /** Keeps a draft on disk; resolves once it is written (or failed and was reported). */
+  saveDraft(conversationId: string, text: string): Promise<void>;
   readClipboard(): Promise<string>;
+  writeClipboard(text: string): Promise<void>;
   manageCanned(): void;
 }
 
@@ -39,6 +41,7 @@ export class Composer {
   private drafts = new Map<string, string>();
   private unsaved = new Set<string>();
   private saveTimer: number | null = null;
+  private saving = 0;
   private chatId: string | null = null;
   private canned: readonly CannedResponse[] = [];
   private context: PlaceholderContext = { visitor: { name: "", email: null }, operator: { name: "", email: "" } };
@@ -60,8 +63,8 @@ export class Composer {
       cannedButton,
       emoticonButton,
       separator(),
-      this.button("Cut", "edit-cut", "Cut (Ctrl+X)", () => edit(this.input, "cut")),
-      this.button("Copy", "edit-copy", "Copy (Ctrl+C)", () => edit(this.input, "copy")),
+      this.button("Cut", "edit-cut", "Cut (Ctrl+X)", () => this.copy(true)),
+      this.button("Copy", "edit-copy", "Copy (Ctrl+C)", () => this.copy(false)),
       this.button("Paste", "edit-paste", "Paste (Ctrl+V)", () => this.paste()),
       separator(),
       this.button("Undo", "edit-undo", "Undo (Ctrl+Z)", () => edit(this.input, "undo")),
@@ -148,6 +151,10 @@ export class Composer {
     return button;
   }
 
+  private copy(cut: boolean): void {
+    void copySelection(this.input, (text) => this.actions.writeClipboard(text), cut);
+  }
+
   private async paste(): Promise<void> {
     const text = await this.actions.readClipboard();
     if (text) insertText(this.input, text);
@@ -201,6 +208,7 @@ export class Composer {
     if (text) this.drafts.set(id, text);
     else this.drafts.delete(id);
     this.unsaved.add(id);
+    this.input.dataset.draft = "unsaved";
     if (this.saveTimer !== null) window.clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => this.flushDrafts(), DRAFT_SAVE_DELAY_MS);
   }
@@ -209,7 +217,15 @@ export class Composer {
   flushDrafts(): void {
     if (this.saveTimer !== null) window.clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    for (const id of this.unsaved) this.actions.saveDraft(id, this.drafts.get(id) ?? "");
+    for (const id of this.unsaved) {
+      this.saving += 1;
+      this.input.dataset.draft = "saving";
+      void this.actions.saveDraft(id, this.drafts.get(id) ?? "").finally(() => {
+        this.saving -= 1;
+        // `data-draft="saved"`: every draft typed so far is on disk
+        if (this.saving === 0 && this.unsaved.size === 0) this.input.dataset.draft = "saved";
+      });
+    }
     this.unsaved.clear();
   }
 
@@ -219,8 +235,8 @@ export class Composer {
     const input = this.input;
     const selected = input.selectionStart !== input.selectionEnd;
     this.menu.open(event, [
-      { label: "Cut", testId: "menu-cut", disabled: !selected || input.disabled, run: () => edit(input, "cut") },
-      { label: "Copy", testId: "menu-copy", disabled: !selected, run: () => edit(input, "copy") },
+      { label: "Cut", testId: "menu-cut", disabled: !selected || input.disabled, run: () => this.copy(true) },
+      { label: "Copy", testId: "menu-copy", disabled: !selected, run: () => this.copy(false) },
       { label: "Paste", testId: "menu-paste", disabled: input.disabled, run: () => void this.paste() },
       { label: "Select All", testId: "menu-select-all", run: () => edit(input, "selectAll") },
       null,

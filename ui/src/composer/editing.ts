@@ -18,15 +18,28 @@ export function replaceAll(input: HTMLTextAreaElement, text: string, caret: numb
   input.selectionStart = input.selectionEnd = caret;
 }
 
-/** Cut, Copy, Undo, Redo or Select All on the input, by the webview's own commands. */
-export function edit(input: HTMLTextAreaElement, command: "cut" | "copy" | "undo" | "redo" | "selectAll"): void {
+/** Undo, Redo or Select All on the input, by the webview's own commands. */
+export function edit(input: HTMLTextAreaElement, command: "undo" | "redo" | "selectAll"): void {
   input.focus();
   if (command === "selectAll") {
     input.select();
     return;
   }
   runCommand(command);
-  if (command !== "copy") input.dispatchEvent(new Event("input", { bubbles: true }));
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+/** The selected text of the input. */
+export function selectedText(input: HTMLTextAreaElement): string {
+  return input.value.slice(input.selectionStart, input.selectionEnd);
+}
+
+/** Copies the selection to the clipboard through `write`; with `cut`, removes it (undoable). */
+export async function copySelection(input: HTMLTextAreaElement, write: (text: string) => Promise<void>, cut: boolean): Promise<void> {
+  const text = selectedText(input);
+  if (!text) return;
+  await write(text);
+  if (cut) insertText(input, "");
 }
 
 /** Sets the writing direction of the input: left-to-right, right-to-left, or from its text. */
