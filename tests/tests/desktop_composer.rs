@@ -116,6 +116,9 @@ async fn a_canned_response_made_in_the_app_is_picked_and_sent_as_is() -> anyhow:
     type_keys(&app, "Just a sec").await?;
     app.click("[data-testid=canned-button]").await?;
     app.fill("[data-testid=canned-search]", "waiting").await?;
+    app.wait_for_text("[data-testid=canned-item]", "Thanks for waiting")
+        .await?;
+    app.screenshot("desktop-canned-picker").await?;
     app.click("[data-testid=canned-item] [data-testid=canned-send]")
         .await?;
     let (_, text) = visitor.operator_message().await?;

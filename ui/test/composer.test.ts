@@ -153,4 +153,19 @@ describe("composer", () => {
     view.root.querySelector<HTMLButtonElement>("[data-testid=edit-paste]")!.click();
     await vi.waitFor(() => expect(composer.value).toBe("keeppasted"));
   });
+
+  it("shows each message in its own writing direction", () => {
+    const { pane: view } = pane();
+    const item = {
+      kind: "message" as const,
+      key: "m1",
+      seq: 2,
+      at: 1,
+      author: { kind: "visitor" as const, name: "V" },
+      spans: [{ kind: "text" as const, text: "שלום, מה שלומך?" }],
+      outbox: null,
+    };
+    view.update({ summary: summary("a", 1, "active"), items: [item], unread: 0, historyLoaded: true, closed: false, typing: null }, "op-1");
+    expect(view.root.querySelector<HTMLElement>("[data-testid=message-text]")!.dir).toBe("auto");
+  });
 });

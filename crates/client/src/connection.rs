@@ -15,8 +15,8 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use switchboard_protocol::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_REPLAY_EVENTS};
 use switchboard_protocol::{
-    AgentEvent, AgentRequest, CannedDraft, CannedScope, ConversationState, ErrorCode, EventBody, ProtocolError, Status,
-    PROTOCOL_VERSION,
+    AgentEvent, AgentRequest, CannedDraft, CannedScope, ConversationState, ErrorCode, EventBody,
+    ProtocolError, Status, PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -126,7 +126,9 @@ impl Request {
             },
             Request::SaveCanned { id, draft } => AgentRequest::SaveCanned { req, id, draft },
             Request::DeleteCanned(id) => AgentRequest::DeleteCanned { req, id },
-            Request::ReorderCanned { scope, ids } => AgentRequest::ReorderCanned { req, scope, ids },
+            Request::ReorderCanned { scope, ids } => {
+                AgentRequest::ReorderCanned { req, scope, ids }
+            }
         }
     }
 }

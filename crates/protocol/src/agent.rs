@@ -204,7 +204,8 @@ pub enum AgentEvent {
         has_more: bool,
     },
     /// The canned responses this operator can use, company-wide first, each scope in its
-    /// order. Sent after `Welcome` and after every change to them.
+    /// order. Ends the greeting (after `Welcome` and the replay) and is sent again after every
+    /// change to them.
     CannedResponses {
         /// The whole list.
         responses: Vec<CannedResponse>,

@@ -3,8 +3,9 @@
 //! converts with, and the limits of typing signals.
 //!
 //! Canned responses travel as whole lists: the server sends an operator
-//! [`crate::AgentEvent::CannedResponses`] after `Welcome` and again after every change that
-//! concerns them, so every client of that operator shows the same list in the same order.
+//! [`crate::AgentEvent::CannedResponses`] after `Welcome` and the replay, and again after every
+//! change that concerns them, so every client of that operator shows the same list in the same
+//! order.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
