@@ -172,6 +172,13 @@ async fn a_canned_response_is_inserted_edited_and_expanded_from_its_shortcut() -
     type_keys(&app, ENTER).await?;
     let (_, text) = visitor.operator_message().await?;
     assert_eq!(text, "Good news: Your order ships today, Olga.");
+
+    // The quick texts panel, switched on in the view settings, inserts with a click.
+    app.wait_until_gone("[data-testid=quick-texts]").await?;
+    app.click("[data-testid=view-settings]").await?;
+    app.click("[data-testid=pref-quick-texts]").await?;
+    app.click("[data-testid=quick-text-insert]").await?;
+    assert_eq!(composer_value(&app).await?, "Your order ships today, Olga.");
     app.quit().await?;
     Ok(())
 }
@@ -285,6 +292,23 @@ async fn a_draft_survives_switching_tabs_and_restarting_the_app() -> anyhow::Res
     assert_eq!(composer_value(&app).await?, "Your refund is on its");
     app.wait_for("[data-testid=composer][data-draft=saved]")
         .await?;
+
+    // Spell checking is on unless switched off in the view settings; the choice is kept too.
+    let spellcheck = |app: &DesktopApp| {
+        let app = app.client().clone();
+        async move {
+            let composer = app
+                .find(fantoccini::Locator::Css("[data-testid=composer]"))
+                .await?;
+            anyhow::Ok(composer.prop("spellcheck").await?.as_deref() == Some("true"))
+        }
+    };
+    assert!(spellcheck(&app).await?);
+    app.click("[data-testid=view-settings]").await?;
+    app.click("[data-testid=pref-spell-check]").await?;
+    assert!(!spellcheck(&app).await?);
+    app.wait_for("[data-testid=view-settings-menu][data-prefs=saved]")
+        .await?;
     app.quit().await?;
 
     // After a restart the draft is back in Dana's chat.
@@ -296,6 +320,7 @@ async fn a_draft_survives_switching_tabs_and_restarting_the_app() -> anyhow::Res
     app.wait_for_text("[data-testid=chat-tab].active", "Dana Draft")
         .await?;
     assert_eq!(composer_value(&app).await?, "Your refund is on its");
+    assert!(!spellcheck(&app).await?);
     app.quit().await?;
     Ok(())
 }

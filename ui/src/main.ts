@@ -56,7 +56,7 @@ const mainView = new MainView({
   reorder: (scope, ids) => platform.reorderCanned(scope, ids).then(() => undefined),
   setPrefs(prefs) {
     store.dispatch({ type: "prefs", prefs });
-    platform.saveComposerPrefs(prefs).catch(report);
+    return platform.saveComposerPrefs(prefs).then(() => undefined, report);
   },
   openLink: (href) => platform.openExternalLink(href).catch(report),
   setStatus: (status: Status) =>

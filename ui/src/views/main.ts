@@ -16,7 +16,8 @@ import { ChatPane, type ChatActions } from "./chat";
 
 /** What the main window asks of the app. */
 export interface MainActions extends Omit<ChatActions, "manageCanned">, ManagerActions {
-  setPrefs(prefs: ComposerPrefs): void;
+  /** Applies and keeps view settings; resolves once they are kept. */
+  setPrefs(prefs: ComposerPrefs): Promise<void>;
   select(conversationId: string): void;
   closeTab(conversationId: string): void;
   confirmClose(conversationId: string): void;
@@ -111,9 +112,13 @@ export class MainView {
     button.addEventListener("click", () => (this.viewMenu.hidden = !this.viewMenu.hidden));
     const option = (input: HTMLInputElement, label: string) => {
       input.type = "checkbox";
-      input.addEventListener("change", () =>
-        this.actions.setPrefs({ spell_check: this.spellCheck.checked, quick_texts: this.quickTextsPref.checked }),
-      );
+      input.addEventListener("change", () => {
+        // `data-prefs="saved"` once the choice is kept on disk
+        this.viewMenu.dataset.prefs = "saving";
+        void this.actions
+          .setPrefs({ spell_check: this.spellCheck.checked, quick_texts: this.quickTextsPref.checked })
+          .then(() => (this.viewMenu.dataset.prefs = "saved"));
+      });
       const row = el("label", "check");
       row.append(input, label);
       return row;
