@@ -48,7 +48,8 @@ export class QuickTexts {
           ...group.responses.map((response) => {
             const li = el("li", "quick-item", undefined, "quick-text");
             li.dataset.id = response.id;
-            const insert = el("button", "quick-insert", response.title, "quick-text-insert");
+            const insert = el("button", "quick-insert", undefined, "quick-text-insert");
+            insert.append(el("span", "quick-title", response.title));
             insert.type = "button";
             insert.title = response.text;
             insert.addEventListener("mousedown", (event) => event.preventDefault());
