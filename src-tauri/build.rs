@@ -18,6 +18,16 @@ const COMMANDS: &[&str] = &[
     "invite_visitor",
     "block_visitors",
     "unblock_visitors",
+    "save_canned",
+    "delete_canned",
+    "reorder_canned",
+    "send_typing",
+    "emoticons",
+    "load_composer",
+    "save_draft",
+    "save_composer_prefs",
+    "read_clipboard",
+    "write_clipboard",
 ];
 
 fn main() {

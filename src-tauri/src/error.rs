@@ -27,6 +27,12 @@ pub enum AppError {
     /// The default browser or mail program could not be started.
     #[error("The link could not be opened: {0}")]
     OpenLink(String),
+    /// Drafts or view settings could not be kept on this machine.
+    #[error("Could not save on this computer: {0}")]
+    Storage(String),
+    /// The clipboard could not be written.
+    #[error("The clipboard is not available: {0}")]
+    Clipboard(String),
     /// The connection, the server or a request failed.
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -48,6 +54,10 @@ pub enum AppErrorCode {
     ForbiddenLink,
     /// See [`AppError::OpenLink`].
     OpenLink,
+    /// See [`AppError::Storage`].
+    Storage,
+    /// See [`AppError::Clipboard`].
+    Clipboard,
     /// The server cannot be reached (wrong address, server down, network trouble).
     Unreachable,
     /// Not connected to the server right now (the app keeps reconnecting).
@@ -87,6 +97,8 @@ impl AppError {
             AppError::Keychain(_) => AppErrorCode::Keychain,
             AppError::ForbiddenLink => AppErrorCode::ForbiddenLink,
             AppError::OpenLink(_) => AppErrorCode::OpenLink,
+            AppError::Storage(_) => AppErrorCode::Storage,
+            AppError::Clipboard(_) => AppErrorCode::Clipboard,
             AppError::Client(error) => client_code(error),
         }
     }

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_client::ConnectionState;
-use switchboard_protocol::{AgentEvent, ConversationEvent, ConversationSummary, Operator, Status};
+use switchboard_protocol::{
+    AgentEvent, CannedResponse, ConversationEvent, ConversationSummary, Operator, Status,
+};
 use ts_rs::TS;
 
 /// What the login screen sends.
@@ -33,6 +35,8 @@ pub struct SessionView {
     pub connection: ConnectionState,
     /// Open and ringing conversations, newest first.
     pub conversations: Vec<ConversationSummary>,
+    /// The canned responses this operator can use (company-wide first).
+    pub canned: Vec<CannedResponse>,
 }
 
 /// The answer of `restore_session`: either a live session or what the login screen shows.

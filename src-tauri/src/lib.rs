@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod commands;
+pub mod composer;
 pub mod error;
 pub mod ipc;
 pub mod keychain;
@@ -15,6 +16,9 @@ pub mod state;
 pub mod tray;
 pub mod window;
 
+use tauri::Manager;
+
+use crate::composer::ComposerStore;
 use crate::keychain::Keychain;
 use crate::menu::MenuItems;
 use crate::notify::Ringer;
@@ -31,13 +35,20 @@ pub fn run() {
         )
         .init();
     let profile = std::env::var(ENV_PROFILE).ok();
+    let composer_profile = profile.clone();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(AppState::new(Keychain::for_profile(profile.as_deref())))
         .manage(Ringer::default())
         .manage(MenuItems::default())
-        .setup(|app| {
+        .setup(move |app| {
             let handle = app.handle();
+            let data_dir = handle.path().app_data_dir()?;
+            app.manage(ComposerStore::open(ComposerStore::path_in(
+                &data_dir,
+                composer_profile.as_deref(),
+            )));
             app.set_menu(menu::window_menu(handle)?)?;
             tray::create(handle)?;
             tray::show_status(handle, None);
@@ -64,6 +75,16 @@ pub fn run() {
             commands::visitors::invite_visitor,
             commands::visitors::block_visitors,
             commands::visitors::unblock_visitors,
+            commands::composer::save_canned,
+            commands::composer::delete_canned,
+            commands::composer::reorder_canned,
+            commands::composer::send_typing,
+            commands::composer::emoticons,
+            commands::composer::load_composer,
+            commands::composer::save_draft,
+            commands::composer::save_composer_prefs,
+            commands::composer::read_clipboard,
+            commands::composer::write_clipboard,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -47,6 +47,7 @@ impl Session {
                 status: Status::Offline,
                 connection: ConnectionState::Connecting,
                 conversations: Vec::new(),
+                canned: Vec::new(),
             }),
             server,
             token,
@@ -214,7 +215,11 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
                 marks.seen = marks.seen.max(*seen);
             }
         }
-        AgentEvent::Ack { .. } | AgentEvent::HistoryPage { .. } | AgentEvent::Error { .. } => {}
+        AgentEvent::CannedResponses { responses } => view.canned = responses.clone(),
+        AgentEvent::Typing { .. }
+        | AgentEvent::Ack { .. }
+        | AgentEvent::HistoryPage { .. }
+        | AgentEvent::Error { .. } => {}
         // The visitor list lives in the UI, which asks for it again when it starts.
         AgentEvent::VisitorList { .. }
         | AgentEvent::VisitorUpdated { .. }
@@ -262,6 +267,7 @@ mod tests {
             status: Status::Offline,
             connection: ConnectionState::Connecting,
             conversations: Vec::new(),
+            canned: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use switchboard_desktop::composer::{ComposerPrefs, ComposerState};
 use switchboard_desktop::error::CommandError;
 use switchboard_desktop::ipc::{
     HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded, SessionView, StartupState, EVENTS,
@@ -37,6 +38,8 @@ fn export_all(dir: &Path) {
     RingState::export_all(&cfg).expect("export RingState");
     OpenChat::export_all(&cfg).expect("export OpenChat");
     CommandError::export_all(&cfg).expect("export CommandError");
+    ComposerState::export_all(&cfg).expect("export ComposerState");
+    ComposerPrefs::export_all(&cfg).expect("export ComposerPrefs");
     switchboard_client::OutboxUpdate::export_all(&cfg).expect("export OutboxUpdate");
 }
 

@@ -178,8 +178,13 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::WatchVisitors { req }
         | AgentRequest::Invite { req, .. }
         | AgentRequest::Block { req, .. }
-        | AgentRequest::Unblock { req, .. } => Some(*req),
-        AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } => None,
+        | AgentRequest::Unblock { req, .. }
+        | AgentRequest::SaveCanned { req, .. }
+        | AgentRequest::DeleteCanned { req, .. }
+        | AgentRequest::ReorderCanned { req, .. } => Some(*req),
+        AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {
+            None
+        }
     }
 }
 

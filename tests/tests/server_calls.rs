@@ -173,7 +173,8 @@ async fn to_all_rings_every_online_operator_and_exactly_one_accept_wins() -> any
     assert_eq!(ringing(&mut ann).await?, id);
     assert_eq!(ringing(&mut bob).await?, id);
 
-    // Both accept at once: one Ack, one conflict, and the loser's ring is withdrawn.
+    // Both accept at once: one Ack, one conflict, and the loser's ring is withdrawn (the
+    // withdrawal may reach the loser before or after its conflict answer).
     ann.send(&AgentRequest::Accept {
         req: 7,
         conversation_id: id.clone(),
@@ -186,38 +187,37 @@ async fn to_all_rings_every_online_operator_and_exactly_one_accept_wins() -> any
     .await?;
     let mut outcomes = Vec::new();
     for agent in [&mut ann, &mut bob] {
-        outcomes.push(
-            agent
-                .wait_for(|event| match event {
-                    AgentEvent::Ack { req: 7, .. } => Some(true),
-                    AgentEvent::Error {
-                        req: Some(7),
-                        error,
-                    } => {
-                        assert_eq!(error.code, switchboard_protocol::ErrorCode::Conflict);
-                        Some(false)
-                    }
-                    _ => None,
-                })
-                .await?,
-        );
+        let (mut answer, mut withdrawn) = (None, None);
+        while answer.is_none() || (answer == Some(false) && withdrawn.is_none()) {
+            match agent.next().await? {
+                AgentEvent::Ack { req: 7, .. } => answer = Some(true),
+                AgentEvent::Error {
+                    req: Some(7),
+                    error,
+                } => {
+                    assert_eq!(error.code, switchboard_protocol::ErrorCode::Conflict);
+                    answer = Some(false);
+                }
+                AgentEvent::RingStopped {
+                    conversation_id,
+                    reason,
+                } if conversation_id == id => withdrawn = Some(reason),
+                _ => {}
+            }
+        }
+        if answer == Some(false) {
+            assert!(
+                matches!(withdrawn, Some(RingEnd::Taken { .. })),
+                "{withdrawn:?}"
+            );
+        }
+        outcomes.push(answer == Some(true));
     }
     assert_eq!(
         outcomes.iter().filter(|won| **won).count(),
         1,
         "{outcomes:?}"
     );
-    let loser = if outcomes[0] { &mut bob } else { &mut ann };
-    let reason = loser
-        .wait_for(|event| match event {
-            AgentEvent::RingStopped {
-                conversation_id,
-                reason,
-            } if *conversation_id == id => Some(reason.clone()),
-            _ => None,
-        })
-        .await?;
-    assert!(matches!(reason, RingEnd::Taken { .. }), "{reason:?}");
     Ok(())
 }
 

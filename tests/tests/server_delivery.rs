@@ -157,7 +157,12 @@ async fn an_operator_who_reconnects_gets_exactly_the_missed_events() -> anyhow::
         texts(&replayed),
         ["missed one", "missed two", "missed three"]
     );
-    // Nothing else follows: a ping is answered next, not a duplicate event.
+    // The greeting ends with the operator's canned responses; nothing else follows: a ping is
+    // answered next, not a duplicate event.
+    assert!(matches!(
+        agent.next().await?,
+        AgentEvent::CannedResponses { .. }
+    ));
     agent.send(&AgentRequest::Ping { req: 50 }).await?;
     assert!(matches!(
         agent.next().await?,

@@ -47,6 +47,17 @@ const mainView = new MainView({
   },
   cancelClose: () => store.dispatch({ type: "confirm_close", conversationId: null }),
   send: (id, text) => platform.sendMessage(id, text).catch(report),
+  typing: (id, typing) => platform.sendTyping(id, typing).catch(report),
+  saveDraft: (id, text) => platform.saveDraft(id, text).then(() => undefined, report),
+  readClipboard: () => platform.readClipboard().catch((error: unknown) => (report(error), "")),
+  writeClipboard: (text) => platform.writeClipboard(text).then(() => undefined, report),
+  save: (id, draft) => platform.saveCanned(id, draft).then(() => undefined),
+  remove: (id) => platform.deleteCanned(id).then(() => undefined),
+  reorder: (scope, ids) => platform.reorderCanned(scope, ids).then(() => undefined),
+  setPrefs(prefs) {
+    store.dispatch({ type: "prefs", prefs });
+    return platform.saveComposerPrefs(prefs).then(() => undefined, report);
+  },
   openLink: (href) => platform.openExternalLink(href).catch(report),
   setStatus: (status: Status) =>
     platform.setStatus(status).catch((error: unknown) => {
@@ -161,6 +172,11 @@ async function start(): Promise<void> {
     ringChanged: (ring) => deliver({ type: "ringing", ids: ring.ringing }),
     chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
   });
+  const [composer, emoticons] = await Promise.all([platform.loadComposer(), platform.emoticons()]);
+  store.dispatch({ type: "prefs", prefs: composer.prefs });
+  mainView.loadDrafts(composer.drafts);
+  mainView.setEmoticons(emoticons);
+  window.addEventListener("beforeunload", () => mainView.flushDrafts());
   const startup = await platform.restoreSession();
   if (startup.kind === "logged_in") {
     store.dispatch({ type: "session_started", session: startup.session });

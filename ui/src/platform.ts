@@ -5,8 +5,13 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { BlockTarget } from "../../crates/protocol/bindings/BlockTarget";
+import type { CannedDraft } from "../../crates/protocol/bindings/CannedDraft";
+import type { CannedScope } from "../../crates/protocol/bindings/CannedScope";
+import type { Emoticon } from "../../crates/protocol/bindings/Emoticon";
 import type { Status } from "../../crates/protocol/bindings/Status";
 import type { CommandError } from "./bindings/CommandError";
+import type { ComposerPrefs } from "./bindings/ComposerPrefs";
+import type { ComposerState } from "./bindings/ComposerState";
 import { EVENTS, type EventPayloads } from "./bindings/events";
 import type { HistoryChunk } from "./bindings/HistoryChunk";
 import type { LoginForm } from "./bindings/LoginForm";
@@ -50,6 +55,29 @@ export const blockVisitors = (target: BlockTarget) => call<null>("block_visitors
 export const unblockVisitors = (blockId: string) => call<null>("unblock_visitors", { block_id: blockId });
 /** Opens a message link in the default browser or mail program. */
 export const openExternalLink = (href: string) => call<null>("open_external_link", { href });
+
+/** Creates (`id` null) or changes a canned response; the new list arrives as a server event. */
+export const saveCanned = (id: string | null, draft: CannedDraft) => call<null>("save_canned", { id, draft });
+/** Deletes a canned response. */
+export const deleteCanned = (id: string) => call<null>("delete_canned", { id });
+/** Puts one list of canned responses in a new order. */
+export const reorderCanned = (scope: CannedScope, ids: string[]) => call<null>("reorder_canned", { scope, ids });
+/** Tells the visitor whether the operator is typing. */
+export const sendTyping = (conversationId: string, typing: boolean) =>
+  call<null>("send_typing", { conversation_id: conversationId, typing });
+/** The emoticon shortcuts the server converts. */
+export const emoticons = () => call<Emoticon[]>("emoticons");
+/** Drafts and view settings kept on this machine. */
+export const loadComposer = () => call<ComposerState>("load_composer");
+/** Keeps a chat's draft (empty removes it). */
+export const saveDraft = (conversationId: string, text: string) =>
+  call<null>("save_draft", { conversation_id: conversationId, text });
+/** Keeps the composer's view settings. */
+export const saveComposerPrefs = (prefs: ComposerPrefs) => call<null>("save_composer_prefs", { prefs });
+/** The text on the clipboard. */
+export const readClipboard = () => call<string>("read_clipboard");
+/** Puts text on the clipboard. */
+export const writeClipboard = (text: string) => call<null>("write_clipboard", { text });
 
 /** Handlers for every event of the core, by the names in `EVENTS`. */
 export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };

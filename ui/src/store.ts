@@ -9,6 +9,7 @@ import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
 import type { ConnectionState } from "../../crates/client/bindings/ConnectionState";
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
+import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { SessionView } from "./bindings/SessionView";
 import { applyVisitorEvent, noVisitors, type VisitorsState } from "./visitors/state";
 
@@ -35,6 +36,8 @@ export interface Chat {
   historyLoaded: boolean;
   /** The conversation ended; the tab stays until the operator closes it. */
   closed: boolean;
+  /** The visitor is typing; `text` is their unsent text when the account allows a sneak peek. */
+  typing: { text: string | null } | null;
 }
 
 /** The login screen. */
@@ -60,6 +63,8 @@ export interface State {
   view: "chats" | "visitors";
   /** Everyone on the site, and the blocking rules. */
   visitors: VisitorsState;
+  /** The composer's view settings (kept on this machine). */
+  prefs: ComposerPrefs;
 }
 
 /** Everything that changes the state. */
@@ -79,6 +84,7 @@ export type Action =
   | { type: "dismiss"; conversationId: string }
   | { type: "confirm_close"; conversationId: string | null }
   | { type: "show"; view: State["view"] };
+  | { type: "prefs"; prefs: ComposerPrefs };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -91,6 +97,7 @@ export const initialState: State = {
   confirmClose: null,
   view: "chats",
   visitors: noVisitors,
+  prefs: { spell_check: true, quick_texts: false },
 };
 
 /** Applies one action. Never mutates `state`. */
@@ -100,6 +107,7 @@ export function reduce(state: State, action: Action): State {
       return {
         ...initialState,
         screen: "login",
+        prefs: state.prefs,
         login: {
           ...initialState.login,
           serverUrl: action.serverUrl ?? state.login.serverUrl,
@@ -145,11 +153,13 @@ export function reduce(state: State, action: Action): State {
       return { ...state, confirmClose: action.conversationId };
     case "show":
       return { ...state, view: action.view };
+    case "prefs":
+      return { ...state, prefs: action.prefs };
   }
 }
 
 function startSession(state: State, session: SessionView): State {
-  const base = state.screen === "main" ? state : { ...initialState, login: state.login };
+  const base = state.screen === "main" ? state : { ...initialState, login: state.login, prefs: state.prefs };
   let next: State = {
     ...base,
     screen: "main",
@@ -212,6 +222,13 @@ function applyServerEvent(state: State, event: AgentEvent): State {
     case "visitor_gone":
     case "block_list":
       return { ...state, visitors: applyVisitorEvent(state.visitors, event) };
+    case "canned_responses":
+      return { ...state, session: { ...state.session, canned: event.responses } };
+    case "typing":
+      return updateChat(state, event.conversation_id, (chat) => ({
+        ...chat,
+        typing: event.typing ? { text: event.text } : null,
+      }));
     case "ack":
     case "history_page":
     case "error":
@@ -223,7 +240,7 @@ function upsertSummary(state: State, summary: ConversationSummary): State {
   const existing = findChat(state, summary.id);
   const chats = existing
     ? state.chats.map((c) => (c.summary.id === summary.id ? { ...c, summary, closed: summary.state === "closed" } : c))
-    : [...state.chats, { summary, items: [], unread: 0, historyLoaded: false, closed: summary.state === "closed" }];
+    : [...state.chats, { summary, items: [], unread: 0, historyLoaded: false, closed: summary.state === "closed", typing: null }];
   chats.sort((a, b) => b.summary.started_at - a.summary.started_at);
   return { ...state, chats, activeId: state.activeId ?? summary.id };
 }
@@ -234,6 +251,7 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
   let summary = chat.summary;
   let closed = chat.closed;
   let unread = chat.unread;
+  let typing = chat.typing;
   for (const event of events) {
     const body = event.body;
     // A message this app sent is already listed (from the outbox): the stored event completes it.
@@ -253,6 +271,7 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
         };
         items = own >= 0 ? items.map((i, n) => (n === own ? item : i)) : [...items, item];
         if (live && body.author.kind === "visitor" && state.activeId !== chat.summary.id) unread += 1;
+        if (body.author.kind === "visitor") typing = null;
         break;
       }
       case "started":
@@ -279,7 +298,7 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
     }
   }
   items = [...items].sort(bySeq);
-  return { ...chat, items, summary, closed, unread };
+  return { ...chat, items, summary, closed, unread, typing };
 }
 
 function note(event: ConversationEvent, text: string): ChatItem {

@@ -35,6 +35,7 @@ export function session(conversations: ConversationSummary[] = []): SessionView 
     status: "online",
     connection: { state: "connecting" },
     conversations,
+    canned: [],
   };
 }
 

@@ -204,3 +204,30 @@ describe("visitors", () => {
     expect(localTime("UTC", Date.UTC(2024, 0, 1, 14, 5))).toMatch(/14.05|2.05/);
   });
 });
+
+describe("composer state", () => {
+  it("keeps the canned responses the server sends", () => {
+    const responses = [{ id: "1", scope: "company" as const, group: "", shortcut: "hi", title: "Hi", text: "Hello" }];
+    const state = run(started(), { type: "server", event: { type: "canned_responses", responses } });
+    expect(state.session?.canned).toEqual(responses);
+  });
+
+  it("shows the visitor typing until they stop or their message arrives", () => {
+    const typing = (typing: boolean, text: string | null): Action => ({
+      type: "server",
+      event: { type: "typing", conversation_id: "a", typing, text },
+    });
+    let state = run(started([summary("a", 10, "active")]), typing(true, "where is"));
+    expect(findChat(state, "a")?.typing).toEqual({ text: "where is" });
+    state = reduce(state, { type: "server", event: { type: "event", conversation_id: "a", event: visitorMessage(2, "where is it?") } });
+    expect(findChat(state, "a")?.typing).toBeNull();
+    state = reduce(reduce(state, typing(true, null)), typing(false, null));
+    expect(findChat(state, "a")?.typing).toBeNull();
+  });
+
+  it("keeps the view settings across logging out", () => {
+    const prefs = { spell_check: false, quick_texts: true };
+    const state = run({ type: "prefs", prefs }, started(), { type: "logged_out", serverUrl: null, email: null, notice: null });
+    expect(state.prefs).toEqual(prefs);
+  });
+});

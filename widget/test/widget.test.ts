@@ -183,6 +183,51 @@ describe("chat widget", () => {
     expect($("#sb-subtitle").textContent).toMatch(/Waiting/);
   });
 
+  it("tells the operators it types, with the text only under sneak peek, and says so", () => {
+    const socket = start();
+    socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    socket.receive({ type: "typing_policy", sneak_peek: false });
+    socket.receive(started);
+    $("#sb-launcher").click();
+    const composer = $<HTMLTextAreaElement>("#sb-composer");
+    const input = (text: string) => {
+      composer.value = text;
+      composer.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    expect($("#sb-peek-notice").hidden).toBe(true);
+    input("secret");
+    expect(socket.sentOfType("typing")).toEqual([{ type: "typing", typing: true, text: null }]);
+    type("secret");
+    expect(socket.sentOfType("typing").at(-1)).toEqual({ type: "typing", typing: false, text: null });
+
+    socket.receive({ type: "typing_policy", sneak_peek: true });
+    expect($("#sb-peek-notice").hidden).toBe(false);
+    input("where is");
+    expect(socket.sentOfType("typing").at(-1)).toEqual({ type: "typing", typing: true, text: "where is" });
+  });
+
+  it("shows the operator typing until their message arrives", () => {
+    const socket = start();
+    socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    socket.receive(started);
+    $("#sb-launcher").click();
+    socket.receive({ type: "typing", typing: true, name: "Alice" });
+    expect($("#sb-typing").hidden).toBe(false);
+    expect($("#sb-typing").textContent).toBe("Alice is typing…");
+    socket.receive({ type: "event", conversation_id: "c1", event: message(2, "Hi", "operator") });
+    expect($("#sb-typing").hidden).toBe(true);
+    socket.receive({ type: "typing", typing: true, name: "Alice" });
+    vi.advanceTimersByTime(10_000);
+    expect($("#sb-typing").hidden).toBe(true);
+  });
+
+  it("shows right-to-left messages in their own direction", () => {
+    const socket = start();
+    socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    socket.receive({ type: "event", conversation_id: "c1", event: message(2, "مرحبا", "operator") });
+    expect($('[data-testid="message"] .sb-msg-text').dir).toBe("auto");
+  });
+
   it("sends with Enter and shows sending, sent and seen", () => {
     const socket = start();
     socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));

@@ -16,8 +16,8 @@ use futures_util::{SinkExt, StreamExt};
 use switchboard_protocol::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_REPLAY_EVENTS};
 use switchboard_protocol::visitors::BlockTarget;
 use switchboard_protocol::{
-    AgentEvent, AgentRequest, ConversationState, ErrorCode, EventBody, ProtocolError, Status,
-    PROTOCOL_VERSION,
+    AgentEvent, AgentRequest, CannedDraft, CannedScope, ConversationState, ErrorCode, EventBody,
+    ProtocolError, Status, PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -67,6 +67,11 @@ pub(crate) enum Command {
     },
     /// The application showed a conversation up to `seq`.
     MarkSeen { conversation_id: String, seq: u32 },
+    /// The operator started or stopped typing (dropped while disconnected).
+    Typing {
+        conversation_id: String,
+        typing: bool,
+    },
     /// Close the socket and end the task.
     Shutdown { done: oneshot::Sender<()> },
 }
@@ -90,6 +95,15 @@ pub(crate) enum Request {
     },
     Block(BlockTarget),
     Unblock(String),
+    SaveCanned {
+        id: Option<String>,
+        draft: CannedDraft,
+    },
+    DeleteCanned(String),
+    ReorderCanned {
+        scope: CannedScope,
+        ids: Vec<String>,
+    },
 }
 
 impl Request {
@@ -126,6 +140,11 @@ impl Request {
             },
             Request::Block(target) => AgentRequest::Block { req, target },
             Request::Unblock(block_id) => AgentRequest::Unblock { req, block_id },
+            Request::SaveCanned { id, draft } => AgentRequest::SaveCanned { req, id, draft },
+            Request::DeleteCanned(id) => AgentRequest::DeleteCanned { req, id },
+            Request::ReorderCanned { scope, ids } => {
+                AgentRequest::ReorderCanned { req, scope, ids }
+            }
         }
     }
 }
@@ -523,6 +542,16 @@ impl Connection {
                 }
                 Ok(())
             }
+            Some(Command::Typing {
+                conversation_id,
+                typing,
+            }) => {
+                live.write(&AgentRequest::Typing {
+                    conversation_id,
+                    typing,
+                })
+                .await
+            }
             Some(Command::Shutdown { done }) => Err(End::Stop(Stop::Shutdown(done))),
             None => Err(End::Stop(Stop::Dropped)),
         }
@@ -554,6 +583,8 @@ impl Connection {
                 conversation_id,
                 seq,
             }) => self.tracker.mark_seen(&conversation_id, seq),
+            // a typing signal is only worth something now
+            Some(Command::Typing { .. }) => {}
             Some(Command::Shutdown { done }) => return Err(Stop::Shutdown(done)),
             None => return Err(Stop::Dropped),
         }

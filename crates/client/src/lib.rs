@@ -39,7 +39,9 @@ use serde::{Deserialize, Serialize};
 use switchboard_protocol::http::LoginResponse;
 use switchboard_protocol::limits::MAX_HISTORY_PAGE;
 use switchboard_protocol::visitors::BlockTarget;
-use switchboard_protocol::{AgentEvent, ConversationEvent, ErrorCode, ProtocolError, Status};
+use switchboard_protocol::{
+    AgentEvent, CannedDraft, CannedScope, ConversationEvent, ErrorCode, ProtocolError, Status,
+};
 use tokio::sync::{mpsc, oneshot, watch};
 use ts_rs::TS;
 use url::Url;
@@ -270,6 +272,39 @@ impl AgentClient {
         let _ = self.commands.send(Command::MarkSeen {
             conversation_id: conversation_id.to_owned(),
             seq,
+        });
+    }
+
+    /// Creates (`id` `None`) or changes a canned response. The new list arrives as
+    /// [`AgentEvent::CannedResponses`].
+    pub async fn save_canned(
+        &self,
+        id: Option<String>,
+        draft: CannedDraft,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::SaveCanned { id, draft }).await
+    }
+
+    /// Deletes a canned response.
+    pub async fn delete_canned(&self, id: &str) -> Result<(), ClientError> {
+        self.acked(Request::DeleteCanned(id.to_owned())).await
+    }
+
+    /// Puts one list of canned responses in the order of `ids` (every id of that list).
+    pub async fn reorder_canned(
+        &self,
+        scope: CannedScope,
+        ids: Vec<String>,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::ReorderCanned { scope, ids }).await
+    }
+
+    /// Tells the visitor whether the operator is typing; dropped while disconnected.
+    pub fn typing(&self, conversation_id: &str, typing: bool) {
+        // A closed connection has nobody to tell.
+        let _ = self.commands.send(Command::Typing {
+            conversation_id: conversation_id.to_owned(),
+            typing,
         });
     }
 

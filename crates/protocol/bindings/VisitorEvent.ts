@@ -72,7 +72,19 @@ seq: number | null,
 /**
  * For `StartChat`: the new conversation.
  */
-conversation: VisitorConversation | null, } | { "type": "error", 
+conversation: VisitorConversation | null, } | { "type": "typing_policy", 
+/**
+ * True when agents see unsent text.
+ */
+sneak_peek: boolean, } | { "type": "typing", 
+/**
+ * Whether an operator is typing now.
+ */
+typing: boolean, 
+/**
+ * Who, when typing.
+ */
+name: string | null, } | { "type": "error", 
 /**
  * The request number, if known.
  */

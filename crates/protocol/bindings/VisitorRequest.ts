@@ -73,7 +73,15 @@ client_msg_id: string,
 /**
  * The reply.
  */
-text: string, } | { "type": "dismiss_invitation" } | { "type": "offline_message", 
+text: string, } | { "type": "dismiss_invitation" } | { "type": "typing", 
+/**
+ * Whether the visitor is typing now.
+ */
+typing: boolean, 
+/**
+ * The unsent text; send it only when `TypingPolicy` said agents see it.
+ */
+text: string | null, } | { "type": "offline_message", 
 /**
  * Request number.
  */

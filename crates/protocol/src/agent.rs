@@ -11,8 +11,8 @@ use ts_rs::TS;
 
 use crate::visitors::{BlockRule, BlockTarget, LiveVisitor};
 use crate::{
-    ConversationEvent, ConversationSummary, Operator, ProtocolError, ResumePoint, RingEnd, Side,
-    Status,
+    CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator,
+    ProtocolError, ResumePoint, RingEnd, Side, Status,
 };
 
 /// A frame from an agent client to the server.
@@ -121,6 +121,38 @@ pub enum AgentRequest {
         /// The rule's id.
         block_id: String,
     },
+    /// Creates (`id` is `None`) or changes a canned response. Company-wide ones need an admin.
+    SaveCanned {
+        /// Request number.
+        req: u32,
+        /// The response to change, or `None` to create one (added at the end of its scope).
+        id: Option<String>,
+        /// Its new content.
+        draft: CannedDraft,
+    },
+    /// Deletes a canned response.
+    DeleteCanned {
+        /// Request number.
+        req: u32,
+        /// Its id.
+        id: String,
+    },
+    /// Puts the canned responses of one scope in a new order.
+    ReorderCanned {
+        /// Request number.
+        req: u32,
+        /// Which list.
+        scope: CannedScope,
+        /// Every id of that list, in the new order.
+        ids: Vec<String>,
+    },
+    /// The operator started or stopped typing in a conversation. Never stored; rate-limited.
+    Typing {
+        /// Conversation id.
+        conversation_id: String,
+        /// Whether the operator is typing now.
+        typing: bool,
+    },
 }
 
 /// A frame from the server to an agent client.
@@ -200,6 +232,22 @@ pub enum AgentEvent {
         events: Vec<ConversationEvent>,
         /// Whether older events exist.
         has_more: bool,
+    },
+    /// The canned responses this operator can use, company-wide first, each scope in its
+    /// order. Ends the greeting (after `Welcome` and the replay) and is sent again after every
+    /// change to them.
+    CannedResponses {
+        /// The whole list.
+        responses: Vec<CannedResponse>,
+    },
+    /// The visitor of a conversation started or stopped typing.
+    Typing {
+        /// Conversation id.
+        conversation_id: String,
+        /// Whether the visitor is typing now.
+        typing: bool,
+        /// The visitor's unsent text, only when the account enables sneak peek.
+        text: Option<String>,
     },
     /// A request (or an unparseable frame, with `req` unknown) failed.
     Error {

@@ -7,6 +7,7 @@
 //! `ts-rs` (see `tests/ts_bindings.rs`); never edit `bindings/` by hand.
 
 pub mod agent;
+pub mod composer;
 pub mod conversation;
 pub mod error;
 pub mod http;
@@ -15,6 +16,7 @@ pub mod visitor;
 pub mod visitors;
 
 pub use agent::{AgentEvent, AgentRequest};
+pub use composer::{CannedDraft, CannedResponse, CannedScope, Emoticon};
 pub use conversation::*;
 pub use error::{ErrorCode, ProtocolError};
 pub use visitor::{VisitorConversation, VisitorEvent, VisitorRequest};

@@ -74,6 +74,13 @@ pub enum VisitorRequest {
     },
     /// Dismisses an operator's invitation without answering.
     DismissInvitation,
+    /// The visitor started or stopped typing. Never stored; rate-limited.
+    Typing {
+        /// Whether the visitor is typing now.
+        typing: bool,
+        /// The unsent text; send it only when `TypingPolicy` said agents see it.
+        text: Option<String>,
+    },
     /// Leaves a message while no operator is online.
     OfflineMessage {
         /// Request number.
@@ -160,6 +167,19 @@ pub enum VisitorEvent {
         seq: Option<u32>,
         /// For `StartChat`: the new conversation.
         conversation: Option<VisitorConversation>,
+    },
+    /// Sent after `Welcome`: whether agents see what the visitor types before sending
+    /// (sneak peek). The widget tells the visitor when they do.
+    TypingPolicy {
+        /// True when agents see unsent text.
+        sneak_peek: bool,
+    },
+    /// An operator started or stopped typing.
+    Typing {
+        /// Whether an operator is typing now.
+        typing: bool,
+        /// Who, when typing.
+        name: Option<String>,
     },
     /// A request failed.
     Error {

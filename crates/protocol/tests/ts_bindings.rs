@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use switchboard_protocol::http::{HttpError, LoginRequest, LoginResponse};
-use switchboard_protocol::{AgentEvent, AgentRequest, VisitorEvent, VisitorRequest};
+use switchboard_protocol::{AgentEvent, AgentRequest, Emoticon, VisitorEvent, VisitorRequest};
 use ts_rs::{Config, TS};
 
 fn export_root_types(dir: &Path) {
@@ -17,6 +17,7 @@ fn export_root_types(dir: &Path) {
     LoginRequest::export_all(&cfg).expect("export LoginRequest");
     LoginResponse::export_all(&cfg).expect("export LoginResponse");
     HttpError::export_all(&cfg).expect("export HttpError");
+    Emoticon::export_all(&cfg).expect("export Emoticon");
 }
 
 fn read_ts_files(dir: &Path) -> BTreeMap<String, String> {

@@ -6,6 +6,9 @@
 //! conversation's events committed and in order. Sockets get frames through small bounded
 //! channels; a socket too slow to drain its channel is dropped and resumes on reconnect.
 
+mod canned;
+mod typing;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -88,6 +91,7 @@ pub struct Hub {
     writer: tokio::sync::Mutex<()>,
     next_socket: AtomicU64,
     tracking: TrackingConfig,
+    typing: typing::TypingGate,
 }
 
 type HubResult<T> = Result<T, ProtocolError>;
@@ -264,6 +268,7 @@ impl Hub {
             writer: tokio::sync::Mutex::new(()),
             next_socket: AtomicU64::new(1),
             tracking: TrackingConfig::default(),
+            typing: typing::TypingGate::default(),
         })
     }
 
@@ -400,6 +405,7 @@ impl Hub {
                 );
             }
         }
+        frames.push(self.canned_frame(&operator_id).await?);
         Ok(Greeting { link, frames })
     }
 
@@ -813,6 +819,7 @@ impl Hub {
             survey,
             conversation: conversation.clone(),
         })];
+        frames.push(self.typing_policy_frame().await?);
         if let Some(conversation) = conversation {
             frames.extend(
                 self.replay(&conversation.id, last_seq.unwrap_or(0), false)

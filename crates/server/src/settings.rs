@@ -9,6 +9,7 @@ use crate::store::{Store, StoreError};
 pub const EDITABLE: &[(&str, &str)] = &[
     ("survey", "JSON array of pre-chat survey fields: [{\"key\",\"label\",\"kind\":\"text|email|textarea\",\"required\"}]"),
     ("allowed_origins", "comma-separated origins allowed to embed the widget (empty: any)"),
+    ("sneak_peek", "on or off (default): operators see what visitors type before sending, and the widget tells visitors so"),
 ];
 
 const VISITOR_SECRET: &str = "visitor_token_secret";
@@ -17,7 +18,7 @@ const VISITOR_SECRET: &str = "visitor_token_secret";
 #[derive(Debug, thiserror::Error)]
 pub enum SettingError {
     /// The key is not a known setting.
-    #[error("unknown setting '{0}' (known: survey, allowed_origins)")]
+    #[error("unknown setting '{0}' (known: survey, allowed_origins, sneak_peek)")]
     UnknownKey(String),
     /// The value does not fit the setting.
     #[error("invalid value for '{key}': {reason}")]
@@ -62,6 +63,11 @@ impl Settings {
             .unwrap_or_default())
     }
 
+    /// Whether operators see visitors' unsent text (off unless set to `on`).
+    pub async fn sneak_peek(&self) -> Result<bool, StoreError> {
+        Ok(self.store.setting("sneak_peek").await?.as_deref() == Some("on"))
+    }
+
     /// The secret that signs visitor tokens, created on first use.
     pub async fn visitor_secret(&self) -> Result<String, StoreError> {
         if let Some(secret) = self.store.setting(VISITOR_SECRET).await? {
@@ -98,6 +104,11 @@ impl Settings {
                             "{origin} is not an origin like https://example.com"
                         )));
                     }
+                }
+            }
+            "sneak_peek" => {
+                if !matches!(value, "on" | "off") {
+                    return Err(invalid("use on or off".into()));
                 }
             }
             _ => return Err(SettingError::UnknownKey(key.to_string())),

@@ -5,6 +5,8 @@
 //! sequence numbers are assigned inside the transaction that stores the event, so they are
 //! gap-free and nothing is announced before it is committed.
 
+mod canned;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -14,6 +16,8 @@ use switchboard_protocol::{
     ConversationEvent, ConversationState, EventBody, Millis, Operator, OperatorRef, PageInfo,
     ReadMarks, Role, Side, Status, SurveyAnswer,
 };
+
+pub use canned::Reorder;
 
 use crate::now_millis;
 

@@ -2,44 +2,18 @@
 //!
 //! - `/nosmile` switches emoticon conversion off until `/smile` (or the end of the message);
 //!   both keys are removed from the sent text.
-//! - Emoticon shortcuts (`:)`, `;)`, `:D`, …) become emoji where they stand alone as a word,
-//!   never inside a link.
+//! - Emoticon shortcuts (`:)`, `;)`, `:D`, …, the protocol's [`EMOTICONS`] table that clients
+//!   list) become emoji where they stand alone as a word, never inside a link.
 //! - The final text is split into [`TextSpan`]s: plain text and http(s)/mailto links.
 
 use linkify::{LinkFinder, LinkKind};
+use switchboard_protocol::composer::EMOTICONS;
 use switchboard_protocol::TextSpan;
 
 /// Key that switches emoticon conversion off.
 const NOSMILE: &str = "/nosmile";
 /// Key that switches emoticon conversion back on.
 const SMILE: &str = "/smile";
-
-/// Text shortcuts and their emoji, longest shortcut first so that `:-)` wins over `:)`.
-pub const EMOTICONS: &[(&str, &str)] = &[
-    (">:(", "😠"),
-    (":'(", "😢"),
-    (":-)", "🙂"),
-    (";-)", "😉"),
-    (":-D", "😄"),
-    (":-(", "🙁"),
-    (":-P", "😛"),
-    (":-p", "😛"),
-    (":-O", "😮"),
-    (":-o", "😮"),
-    ("B-)", "😎"),
-    ("</3", "💔"),
-    (":)", "🙂"),
-    (";)", "😉"),
-    (":D", "😄"),
-    (":(", "🙁"),
-    (":P", "😛"),
-    (":p", "😛"),
-    (":O", "😮"),
-    (":o", "😮"),
-    (":|", "😐"),
-    (":*", "😘"),
-    ("<3", "❤️"),
-];
 
 /// A normalised message: the text to store and show, and its display spans.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +223,70 @@ mod tests {
     #[test]
     fn repeated_nosmile_keys_are_removed_and_stay_off_until_smile() {
         assert_eq!(text_of("/nosmile :) /nosmile :D /smile ;)"), ":) :D 😉");
+    }
+
+    #[test]
+    fn nested_ranges_switch_on_and_off_in_turn() {
+        assert_eq!(
+            text_of("a :) /nosmile b :) /smile c :) /nosmile d :) /smile e :)"),
+            "a 🙂 b :) c 🙂 d :) e 🙂"
+        );
+        assert_eq!(text_of("/smile /smile :) /nosmile /nosmile :("), "🙂 :(");
+    }
+
+    #[test]
+    fn trailing_keys_leave_no_trace() {
+        assert_eq!(text_of("bye :) /smile"), "bye 🙂");
+        assert_eq!(text_of("bye :) /nosmile "), "bye 🙂");
+        assert_eq!(text_of("bye :)\n/nosmile\n"), "bye 🙂");
+        assert_eq!(text_of("/nosmile"), "");
+        assert_eq!(text_of("/nosmile /smile"), "");
+    }
+
+    #[test]
+    fn keys_followed_by_punctuation_or_a_new_line_still_count() {
+        assert_eq!(text_of("/nosmile, :) ok"), ", :) ok");
+        assert_eq!(text_of("/nosmile\n:P"), ":P");
+        assert_eq!(text_of("x /nosmile\t:P"), "x \t:P");
+    }
+
+    #[test]
+    fn keys_inside_urls_are_part_of_the_url() {
+        assert_eq!(
+            text_of("see https://x.io/nosmile :)"),
+            "see https://x.io/nosmile 🙂"
+        );
+        assert_eq!(
+            text_of("/nosmile https://x.io/smile :) /smile :)"),
+            "https://x.io/smile :) 🙂"
+        );
+        assert_eq!(text_of("x.io/a/nosmile/b :D"), "x.io/a/nosmile/b 😄");
+        let spans = normalise("/nosmile see https://x.io/:D").spans;
+        assert_eq!(
+            spans.last(),
+            Some(&TextSpan::Link {
+                text: "https://x.io/:D".into(),
+                href: "https://x.io/:D".into()
+            })
+        );
+    }
+
+    #[test]
+    fn keys_are_case_sensitive_and_whole_words() {
+        assert_eq!(text_of("/NOSMILE :)"), "/NOSMILE 🙂");
+        assert_eq!(text_of("/nosmiles :)"), "/nosmiles 🙂");
+        assert_eq!(text_of("a/nosmile :)"), "a/nosmile 🙂");
+    }
+
+    #[test]
+    fn every_emoticon_of_the_table_converts_alone_and_stays_inside_nosmile() {
+        for (shortcut, emoji) in EMOTICONS {
+            assert_eq!(text_of(&format!("x {shortcut} y")), format!("x {emoji} y"));
+            assert_eq!(
+                text_of(&format!("/nosmile x {shortcut} y")),
+                format!("x {shortcut} y")
+            );
+        }
     }
 
     #[test]

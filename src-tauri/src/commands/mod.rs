@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod chat;
+pub mod composer;
 pub mod links;
 pub mod visitors;

@@ -1,17 +1,18 @@
 // One chat's pane: who the visitor is, Accept/Decline for a ringing call, the messages with
-// their times, senders and delivery state, and the composer (Enter sends, Ctrl+Enter breaks
-// the line).
+// their times, senders and delivery state, whether the visitor is typing (and what, when the
+// account allows a sneak peek), and the composer.
 
 import type { ConversationSummary } from "../../../crates/protocol/bindings/ConversationSummary";
+import type { Operator } from "../../../crates/protocol/bindings/Operator";
+import { Composer, type ComposerActions } from "../composer/composer";
 import { el, formatTime, renderSpans } from "../format";
 import { authorName, deliveryState, type Chat, type ChatItem } from "../store";
 
 /** What the chat pane asks of the app. */
-export interface ChatActions {
+export interface ChatActions extends ComposerActions {
   accept(conversationId: string): void;
   decline(conversationId: string): void;
   requestClose(conversationId: string): void;
-  send(conversationId: string, text: string): void;
   openLink(href: string): void;
 }
 
@@ -28,8 +29,10 @@ export class ChatPane {
   readonly root = el("section", "chat", undefined, "chat-pane");
   private header = el("header", "chat-header");
   private messages = el("ol", "messages", undefined, "messages");
-  private composer = el("textarea", "composer", undefined, "composer");
-  private drafts = new Map<string, string>();
+  private typing = el("p", "typing-indicator", undefined, "typing-indicator");
+  private sneakPeek = el("p", "sneak-peek", undefined, "sneak-peek");
+  readonly composer: Composer;
+  private operator: Pick<Operator, "name" | "email"> = { name: "", email: "" };
   private headerKey = "";
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
     id: null,
@@ -38,25 +41,29 @@ export class ChatPane {
   };
 
   constructor(private actions: ChatActions) {
-    this.composer.rows = 3;
-    this.composer.placeholder = "Type a message — Enter sends, Ctrl+Enter adds a line";
-    this.composer.setAttribute("aria-label", "Message");
-    this.composer.addEventListener("keydown", (event) => this.onKey(event));
-    this.composer.addEventListener("input", () => {
-      if (this.shown.id) this.drafts.set(this.shown.id, this.composer.value);
-    });
+    this.composer = new Composer(actions);
     this.messages.setAttribute("aria-live", "polite");
+    this.typing.setAttribute("aria-live", "polite");
+    this.sneakPeek.dir = "auto";
+    this.sneakPeek.title = "What the visitor is typing (not sent yet)";
     const empty = el("p", "chat-empty", "No chat selected. Calls appear here as tabs.", "no-chat");
-    this.root.append(empty, this.header, this.messages, this.composer);
+    this.root.append(empty, this.header, this.messages, this.typing, this.sneakPeek, this.composer.root);
+  }
+
+  /** The logged-in operator, for placeholders such as `{operator.name}`. */
+  setOperator(operator: Pick<Operator, "name" | "email">): void {
+    this.operator = operator;
   }
 
   /** Shows `chat` (or nothing); redraws only what changed. */
   update(chat: Chat | undefined, operatorId: string): void {
     const id = chat?.summary.id ?? null;
     this.root.classList.toggle("is-empty", !chat);
-    if (id !== this.shown.id) {
-      this.composer.value = id ? (this.drafts.get(id) ?? "") : "";
-    }
+    this.composer.show(id, chat?.closed ?? false, {
+      visitor: { name: chat?.summary.visitor.name ?? "", email: chat?.summary.visitor.email ?? null },
+      operator: this.operator,
+    });
+    this.renderTyping(chat);
     if (chat && (chat !== this.shown.chat || id !== this.shown.id)) {
       // the header's buttons are only replaced when what they offer changes
       const headerKey = [id, chat.summary.state, chat.closed, chat.summary.visitor.name, visitorMeta(chat.summary)].join("|");
@@ -67,32 +74,20 @@ export class ChatPane {
       if (chat.items !== previous?.items || marksMoved || id !== this.shown.id) {
         this.renderMessages(chat, operatorId, id !== this.shown.id);
       }
-      this.composer.disabled = chat.closed;
     }
     this.shown = { id, chat: chat ?? null, operatorId };
   }
 
   focusComposer(): void {
-    if (!this.composer.disabled) this.composer.focus();
+    this.composer.focus();
   }
 
-  private onKey(event: KeyboardEvent): void {
-    if (event.key !== "Enter" || event.isComposing) return;
-    if (event.ctrlKey || event.metaKey) {
-      event.preventDefault();
-      const { selectionStart: start, selectionEnd: end, value } = this.composer;
-      this.composer.value = `${value.slice(0, start)}\n${value.slice(end)}`;
-      this.composer.selectionStart = this.composer.selectionEnd = start + 1;
-      this.composer.dispatchEvent(new Event("input"));
-      return;
-    }
-    if (event.shiftKey) return;
-    event.preventDefault();
-    const text = this.composer.value;
-    if (!this.shown.id || text.trim() === "") return;
-    this.actions.send(this.shown.id, text);
-    this.composer.value = "";
-    this.drafts.delete(this.shown.id);
+  private renderTyping(chat: Chat | undefined): void {
+    const typing = chat && !chat.closed ? chat.typing : null;
+    this.typing.textContent = typing ? `${chat?.summary.visitor.name} is typing…` : "";
+    this.typing.hidden = !typing;
+    this.sneakPeek.textContent = typing?.text ?? "";
+    this.sneakPeek.hidden = !typing?.text;
   }
 
   private renderHeader(chat: Chat): void {
@@ -139,6 +134,7 @@ export class ChatPane {
       el("time", "time", item.at === null ? "" : formatTime(item.at)),
     );
     const body = el("div", "body", undefined, "message-text");
+    body.dir = "auto";
     body.append(renderSpans(item.spans, (href) => this.actions.openLink(href)));
     li.append(meta, body);
     const delivery = deliveryState(item, chat, operatorId);

@@ -1,9 +1,16 @@
-// The main window: the operator's bar (name, Chats/Visitors, status control, log out), the
-// reconnecting banner, one tab per chat (newest first, unread counts, ringing marks), the chat
-// pane with its visitor sidebar, and the Visitors page.
+// The main window: the operator's bar (name, Chats/Visitors, status control, view settings,
+// log out), the reconnecting banner, one tab per chat (newest first, unread counts, ringing
+// marks), the chat pane with its quick texts panel and visitor sidebar, the Visitors page, and
+// the canned responses dialog.
 
+import type { CannedResponse } from "../../../crates/protocol/bindings/CannedResponse";
+import type { Emoticon } from "../../../crates/protocol/bindings/Emoticon";
 import type { Status } from "../../../crates/protocol/bindings/Status";
 import type { ConnectionState } from "../../../crates/client/bindings/ConnectionState";
+import type { ComposerPrefs } from "../bindings/ComposerPrefs";
+import type { Draft } from "../bindings/Draft";
+import { CannedManager, type ManagerActions } from "../composer/manager";
+import { QuickTexts } from "../composer/quickTexts";
 import { el } from "../format";
 import { findChat, type Chat, type State } from "../store";
 import { ArchiveDialog } from "./archive";
@@ -12,8 +19,14 @@ import { VisitorSidebar, type SidebarActions } from "./visitor-sidebar";
 import { VisitorsPage, type VisitorsActions } from "./visitors";
 
 /** What the main window asks of the app. */
-export interface MainActions extends ChatActions, VisitorsActions, SidebarActions {
+export interface MainActions
+  extends Omit<ChatActions, "manageCanned">,
+    ManagerActions,
+    VisitorsActions,
+    SidebarActions {
   show(view: State["view"]): void;
+  /** Applies and keeps view settings; resolves once they are kept. */
+  setPrefs(prefs: ComposerPrefs): Promise<void>;
   select(conversationId: string): void;
   closeTab(conversationId: string): void;
   confirmClose(conversationId: string): void;
@@ -47,9 +60,21 @@ export class MainView {
   private lastTabs: Chat[] | null = null;
   private lastActive: string | null = null;
   private lastDialog: string | null = null;
+  private quickTexts: QuickTexts;
+  private manager: CannedManager;
+  private viewMenu = el("div", "view-menu", undefined, "view-settings-menu");
+  private spellCheck = el("input", undefined, undefined, "pref-spell-check");
+  private quickTextsPref = el("input", undefined, undefined, "pref-quick-texts");
+  private lastCanned: readonly CannedResponse[] | null = null;
+  private lastPrefs: ComposerPrefs | null = null;
 
   constructor(private actions: MainActions) {
-    this.pane = new ChatPane(actions);
+    this.manager = new CannedManager(actions);
+    this.pane = new ChatPane({ ...actions, manageCanned: () => this.manager.open() });
+    this.quickTexts = new QuickTexts({
+      insert: (response) => this.pane.composer.insertCanned(response),
+      send: (response) => this.pane.composer.sendCanned(response),
+    });
     this.visitorSidebar = new VisitorSidebar(actions);
     this.visitorsPage = new VisitorsPage(actions);
     this.archive = new ArchiveDialog((href) => actions.openLink(href));
@@ -73,16 +98,57 @@ export class MainView {
     nav.append(this.navChats, this.navVisitors);
     left.append(el("span", "brand", "Switchboard"), this.operatorName, nav);
     const right = el("div", "topbar-right");
-    right.append(statusDot, this.status, logout);
+    right.append(statusDot, this.status, this.buildViewMenu(), logout);
     bar.append(left, right);
 
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
     sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs);
-    this.body.append(sidebar, this.pane.root, this.visitorSidebar.root);
+    this.body.append(sidebar, this.pane.root, this.quickTexts.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
-    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.dialog, this.archive.root);
+    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.dialog, this.archive.root, this.manager.root);
+  }
+
+  /** The emoticon table of the server, for the composer's picker. */
+  setEmoticons(emoticons: readonly Emoticon[]): void {
+    this.pane.composer.setEmoticons(emoticons);
+  }
+
+  /** Drafts kept from an earlier run. */
+  loadDrafts(drafts: readonly Draft[]): void {
+    this.pane.composer.loadDrafts(drafts);
+  }
+
+  /** Writes drafts not yet saved. */
+  flushDrafts(): void {
+    this.pane.composer.flushDrafts();
+  }
+
+  /** The "View" button: spell checking and the quick texts panel. */
+  private buildViewMenu(): HTMLElement {
+    const wrap = el("div", "view-settings");
+    const button = el("button", "link-button", "View", "view-settings");
+    button.type = "button";
+    button.setAttribute("aria-haspopup", "true");
+    this.viewMenu.hidden = true;
+    button.addEventListener("click", () => (this.viewMenu.hidden = !this.viewMenu.hidden));
+    const option = (input: HTMLInputElement, label: string) => {
+      input.type = "checkbox";
+      input.addEventListener("change", () => {
+        // `data-prefs="saved"` once the choice is kept on disk
+        this.viewMenu.dataset.prefs = "saving";
+        void this.actions
+          .setPrefs({ spell_check: this.spellCheck.checked, quick_texts: this.quickTextsPref.checked })
+          .then(() => (this.viewMenu.dataset.prefs = "saved"));
+      });
+      const row = el("label", "check");
+      row.append(input, label);
+      return row;
+    };
+    this.viewMenu.append(option(this.quickTextsPref, "Quick texts panel"), option(this.spellCheck, "Check spelling while typing"));
+    wrap.append(button, this.viewMenu);
+    return wrap;
   }
 
   update(state: State): void {
@@ -97,6 +163,20 @@ export class MainView {
       this.lastTabs = state.chats;
       this.lastActive = state.activeId;
     }
+    if (session.canned !== this.lastCanned) {
+      this.lastCanned = session.canned;
+      this.pane.composer.setCanned(session.canned);
+      this.quickTexts.update(session.canned);
+      this.manager.update(session.canned, session.operator.role === "admin");
+    }
+    if (state.prefs !== this.lastPrefs) {
+      this.lastPrefs = state.prefs;
+      this.pane.composer.setPrefs(state.prefs);
+      this.quickTexts.root.hidden = !state.prefs.quick_texts;
+      this.spellCheck.checked = state.prefs.spell_check;
+      this.quickTextsPref.checked = state.prefs.quick_texts;
+    }
+    this.pane.setOperator(session.operator);
     const active = findChat(state, state.activeId);
     this.pane.update(active, session.operator.id);
     this.body.hidden = state.view !== "chats";

@@ -27,6 +27,10 @@ import { Outbox } from "./outbox";
 import type { WidgetStorage } from "./storage";
 import { EventStore } from "./store";
 import { buildTimeline, type TimelineItem } from "./timeline";
+import { TypingReporter } from "./typing";
+
+/** An operator's "typing" shows at most this long without being repeated. */
+const OPERATOR_TYPING_MS = 8000;
 
 /** Which part of the chat window shows. */
 export type Screen = "connecting" | "survey" | "chat" | "offline" | "offline-sent";
@@ -49,6 +53,10 @@ export interface ViewModel {
   readonly errors: { readonly survey: string | null; readonly offline: string | null };
   /** An operator's invitation to chat, until the visitor answers or dismisses it. */
   readonly invitation: Invitation | null;
+  /** The name of the operator typing right now. */
+  readonly operatorTyping: string | null;
+  /** Agents see what the visitor types before sending (the visitor must be told). */
+  readonly sneakPeek: boolean;
 }
 
 /** What the widget needs from the page it runs in. */
@@ -119,6 +127,12 @@ export class Widget {
   private invitation: Invitation | null = null;
   /** The reply to the invitation, until the server starts the chat. */
   private answer: { readonly clientMsgId: string; readonly text: string } | null = null;
+  private sneakPeek = false;
+  private operatorTyping: string | null = null;
+  private operatorTypingTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly typing = new TypingReporter((typing, text) => {
+    this.request({ type: "typing", typing, text });
+  });
 
   /** Creates the widget; it connects once it knows the page (`setPage`). */
   constructor(private readonly env: WidgetEnvironment) {
@@ -200,9 +214,17 @@ export class Widget {
     this.render();
   }
 
+  /** The visitor's unsent text changed: tells the operators (few signals, text only with sneak peek). */
+  typed(text: string): void {
+    if (this.conversationOpen()) {
+      this.typing.input(text, this.sneakPeek);
+    }
+  }
+
   /** Sends a message, starting the chat first when none is open (answering an invitation,
    * if there is one). */
   send(text: string): void {
+    this.typing.stop();
     const conversationId = this.conversationOpen() ? (this.conversation?.id ?? null) : null;
     const clientMsgId = this.env.newId();
     this.outbox.add(text, conversationId, clientMsgId, this.env.now());
@@ -362,6 +384,12 @@ export class Widget {
           this.invitation = null;
         }
         break;
+      case "typing_policy":
+        this.sneakPeek = event.sneak_peek;
+        break;
+      case "typing":
+        this.setOperatorTyping(event.typing ? event.name : null);
+        break;
       case "receipt":
         this.marks = {
           delivered: Math.max(this.marks.delivered, event.delivered),
@@ -466,8 +494,12 @@ export class Widget {
         break;
       case "closed":
         conversation.state = "closed";
+        this.setOperatorTyping(null);
         break;
       case "message":
+        if (body.author.kind === "operator") {
+          this.setOperatorTyping(null);
+        }
         if (body.author.kind === "visitor" && this.outbox.remove(body.client_msg_id)) {
           this.inFlight.delete(body.client_msg_id);
           this.env.storage.saveOutbox(this.outbox.list());
@@ -545,6 +577,22 @@ export class Widget {
       case "close":
       case undefined:
         break;
+    }
+  }
+
+  /** Shows (or clears) who is typing; it clears itself unless repeated. */
+  private setOperatorTyping(name: string | null): void {
+    this.operatorTyping = name;
+    if (this.operatorTypingTimer !== null) {
+      clearTimeout(this.operatorTypingTimer);
+      this.operatorTypingTimer = null;
+    }
+    if (name !== null) {
+      this.operatorTypingTimer = setTimeout(() => {
+        this.operatorTyping = null;
+        this.operatorTypingTimer = null;
+        this.render();
+      }, OPERATOR_TYPING_MS);
     }
   }
 
@@ -630,6 +678,8 @@ export class Widget {
       busy: { survey: this.starting !== null, offline: this.offline.text !== null },
       errors: { survey: this.startError, offline: this.offline.error },
       invitation: this.conversationOpen() ? null : this.invitation,
+      operatorTyping: this.conversationOpen() ? this.operatorTyping : null,
+      sneakPeek: this.sneakPeek,
     });
   }
 }

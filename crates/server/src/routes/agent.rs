@@ -186,6 +186,20 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
         } => ack(req, hub.invite(operator, &visitor_id, &text)),
         AgentRequest::Block { req, target } => ack(req, hub.block(operator, target).await),
         AgentRequest::Unblock { req, block_id } => ack(req, hub.unblock(&block_id).await),
+        AgentRequest::SaveCanned { req, id, draft } => {
+            ack(req, hub.save_canned(operator, id, draft).await)
+        }
+        AgentRequest::DeleteCanned { req, id } => ack(req, hub.delete_canned(operator, &id).await),
+        AgentRequest::ReorderCanned { req, scope, ids } => {
+            ack(req, hub.reorder_canned(operator, scope, &ids).await)
+        }
+        AgentRequest::Typing {
+            conversation_id,
+            typing,
+        } => match hub.operator_typing(operator, &conversation_id, typing) {
+            Ok(()) => return None,
+            Err(e) => error(None, e),
+        },
     })
 }
 

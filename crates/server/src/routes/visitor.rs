@@ -242,6 +242,12 @@ async fn handle(hub: &Hub, visitor_id: &str, request: VisitorRequest) -> Option<
             hub.dismiss_invitation(visitor_id);
             return None;
         }
+        VisitorRequest::Typing { typing, text } => {
+            match hub.visitor_typing(visitor_id, typing, text).await {
+                Ok(()) => return None,
+                Err(e) => error(None, e),
+            }
+        }
         VisitorRequest::OfflineMessage {
             req,
             name,

@@ -110,6 +110,7 @@ export class MessageList {
     }
     const bubble = doc.createElement("div");
     bubble.className = "sb-msg-text";
+    bubble.dir = "auto";
     bubble.append(renderSpans(item.spans, doc));
     const meta = doc.createElement("span");
     meta.className = "sb-msg-meta";

@@ -15,6 +15,7 @@ export interface UiActions {
   setOpen(open: boolean): void;
   startChat(answers: { key: string; value: string }[]): void;
   send(text: string): void;
+  typed(text: string): void;
   retry(clientMsgId: string): void;
   endChat(): void;
   newChat(): void;
@@ -55,6 +56,8 @@ export class ChatUi {
   private readonly offlineFields: FieldsView;
   private readonly unread: HTMLElement;
   private readonly invitation: InvitationView;
+  private readonly typing: HTMLElement;
+  private readonly peekNotice: HTMLElement;
   private model: ViewModel | null = null;
 
   /** Binds to the elements of `doc` and wires the visitor's input to `actions`. */
@@ -73,6 +76,8 @@ export class ChatUi {
     this.composerError = byId(doc, "sb-composer-error");
     this.messagesEl = byId(doc, "sb-messages");
     this.unread = byId(doc, "sb-unread");
+    this.typing = byId(doc, "sb-typing");
+    this.peekNotice = byId(doc, "sb-peek-notice");
     this.messages = new MessageList(this.messagesEl, (id) => actions.retry(id));
     this.surveyFields = new FieldsView(byId(doc, "sb-survey-fields"), "sb-survey");
     this.offlineFields = new FieldsView(byId(doc, "sb-offline-fields"), "sb-offline");
@@ -111,7 +116,10 @@ export class ChatUi {
         this.submitMessage();
       }
     });
-    this.composer.addEventListener("input", () => this.fitComposer());
+    this.composer.addEventListener("input", () => {
+      this.fitComposer();
+      this.actions.typed(this.composer.value);
+    });
   }
 
   private submitSurvey(): void {
@@ -186,6 +194,9 @@ export class ChatUi {
     this.closed.hidden = !closed;
     this.composerForm.hidden = closed;
     this.endChat.hidden = model.conversationState === null || closed;
+    this.typing.textContent = model.operatorTyping === null ? "" : `${model.operatorTyping} is typing…`;
+    this.typing.hidden = model.operatorTyping === null;
+    this.peekNotice.hidden = !model.sneakPeek || closed;
     this.renderMessages(model);
     this.invitation.render(model.invitation);
     if (model.open && (previous?.open !== true || previous.screen !== model.screen)) {
