@@ -83,7 +83,7 @@ export type Action =
   | { type: "select_index"; index: number }
   | { type: "dismiss"; conversationId: string }
   | { type: "confirm_close"; conversationId: string | null }
-  | { type: "show"; view: State["view"] };
+  | { type: "show"; view: State["view"] }
   | { type: "prefs"; prefs: ComposerPrefs };
 
 /** The state before anything is known. */
