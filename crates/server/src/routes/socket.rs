@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use switchboard_protocol::limits::{MAX_FRAME_BYTES, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use switchboard_protocol::{ErrorCode, ProtocolError};
 
-use crate::hub::Frame;
+use crate::hub::{frame_of, Frame, SocketLink};
 
 /// How long a new socket may take to send its hello.
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -127,6 +127,49 @@ impl Reader {
 pub trait Metered {
     /// True when the request uses up the rate limit.
     fn metered(&self) -> bool;
+}
+
+/// Writes the greeting, then serves the socket until it closes: each request is answered by
+/// `handle` (`None`: no answer), each bad frame by the frame `bad` makes of its error, and
+/// frames the hub pushes are passed through. A socket the hub dropped as too slow is closed.
+pub async fn serve<T, R, Fut>(
+    socket: &mut WebSocket,
+    reader: &mut Reader,
+    greeting: Vec<Frame>,
+    link: &mut SocketLink,
+    mut handle: impl FnMut(T) -> Fut,
+    bad: impl Fn(ProtocolError) -> R,
+) where
+    T: DeserializeOwned + Metered,
+    R: serde::Serialize,
+    Fut: std::future::Future<Output = Option<R>>,
+{
+    let mut alive = true;
+    for frame in greeting {
+        alive = alive && send(socket, frame).await;
+    }
+    while alive {
+        tokio::select! {
+            received = socket.recv() => {
+                let reply = match reader.decode::<T>(socket, received).await {
+                    Incoming::Request(request) => handle(request).await,
+                    Incoming::Bad(e) => Some(bad(e)),
+                    Incoming::Control => None,
+                    Incoming::Closed => break,
+                };
+                if let Some(reply) = reply {
+                    alive = send(socket, frame_of(&reply)).await;
+                }
+            }
+            pushed = link.frames.recv() => match pushed {
+                Some(frame) => alive = send(socket, frame).await,
+                None => {
+                    close_too_slow(socket).await;
+                    break;
+                }
+            },
+        }
+    }
 }
 
 /// Sends one frame; false if the socket is gone.

@@ -88,32 +88,15 @@ async fn run(mut socket: WebSocket, state: AppState, origins: Origins, arrival: 
         return;
     };
     let mut link = greeting.link;
-    let mut alive = true;
-    for frame in greeting.frames {
-        alive = alive && socket::send(&mut socket, frame).await;
-    }
-    while alive {
-        tokio::select! {
-            received = socket.recv() => {
-                let reply = match reader.decode::<VisitorRequest>(&mut socket, received).await {
-                    Incoming::Request(request) => handle(&state.hub, &visitor_id, request).await,
-                    Incoming::Bad(e) => Some(error(None, e)),
-                    Incoming::Control => None,
-                    Incoming::Closed => break,
-                };
-                if let Some(reply) = reply {
-                    alive = socket::send(&mut socket, frame_of(&reply)).await;
-                }
-            }
-            pushed = link.frames.recv() => match pushed {
-                Some(frame) => alive = socket::send(&mut socket, frame).await,
-                None => {
-                    socket::close_too_slow(&mut socket).await;
-                    break;
-                }
-            },
-        }
-    }
+    socket::serve(
+        &mut socket,
+        &mut reader,
+        greeting.frames,
+        &mut link,
+        |request: VisitorRequest| handle(&state.hub, &visitor_id, request),
+        |e| error(None, e),
+    )
+    .await;
     state.hub.disconnect_visitor(&visitor_id, link.id);
 }
 
