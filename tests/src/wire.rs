@@ -247,6 +247,24 @@ impl RawVisitor {
         Ok((visitor, welcome))
     }
 
+    /// Calls (starts a chat with no survey answers) and returns the new conversation's id.
+    pub async fn start_chat(&mut self) -> anyhow::Result<String> {
+        self.send(&VisitorRequest::StartChat {
+            req: 1,
+            survey: Vec::new(),
+        })
+        .await?;
+        self.wait_for(|event| match event {
+            VisitorEvent::Ack {
+                req: 1,
+                conversation: Some(c),
+                ..
+            } => Some(c.id.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     /// Sends a request and waits for its Ack; returns the Ack's seq.
     pub async fn request(&mut self, request: VisitorRequest) -> anyhow::Result<Option<u32>> {
         let req = match &request {

@@ -21,22 +21,7 @@ async fn visitor_in_chat(server: &TestServer) -> anyhow::Result<(RawVisitor, Str
     let VisitorEvent::Welcome { visitor_token, .. } = welcome else {
         anyhow::bail!("expected a welcome, got {welcome:?}");
     };
-    visitor
-        .send(&VisitorRequest::StartChat {
-            req: 1,
-            survey: Vec::new(),
-        })
-        .await?;
-    let id = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Ack {
-                req: 1,
-                conversation: Some(c),
-                ..
-            } => Some(c.id.clone()),
-            _ => None,
-        })
-        .await?;
+    let id = visitor.start_chat().await?;
     Ok((visitor, visitor_token, id))
 }
 

@@ -28,22 +28,7 @@ async fn accepted_chat(
     let VisitorEvent::Welcome { visitor_token, .. } = welcome else {
         anyhow::bail!("expected a welcome, got {welcome:?}");
     };
-    visitor
-        .send(&VisitorRequest::StartChat {
-            req: 1,
-            survey: Vec::new(),
-        })
-        .await?;
-    let id = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Ack {
-                req: 1,
-                conversation: Some(c),
-                ..
-            } => Some(c.id.clone()),
-            _ => None,
-        })
-        .await?;
+    let id = visitor.start_chat().await?;
     agent
         .request(AgentRequest::Accept {
             req: 2,
@@ -242,22 +227,7 @@ async fn concurrent_messages_and_read_receipts_in_many_chats_all_commit() -> any
     for _ in 0..8 {
         let (mut agent, _) = RawAgent::connect(&server, "ann@example.com", PASSWORD).await?;
         let (mut visitor, _) = RawVisitor::connect(&server, None, None).await?;
-        visitor
-            .send(&VisitorRequest::StartChat {
-                req: 1,
-                survey: Vec::new(),
-            })
-            .await?;
-        let id = visitor
-            .wait_for(|event| match event {
-                VisitorEvent::Ack {
-                    req: 1,
-                    conversation: Some(c),
-                    ..
-                } => Some(c.id.clone()),
-                _ => None,
-            })
-            .await?;
+        let id = visitor.start_chat().await?;
         agent
             .request(AgentRequest::Accept {
                 req: 1,
