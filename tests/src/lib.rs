@@ -4,5 +4,6 @@
 
 pub mod browser;
 pub mod desktop;
+pub mod files;
 pub mod server;
 pub mod wire;

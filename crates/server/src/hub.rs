@@ -19,9 +19,14 @@ use switchboard_protocol::{
 };
 use tokio::sync::mpsc;
 
+use crate::files::Files;
 use crate::settings::Settings;
 use crate::store::{Appended, NewConversation, OperatorRecord, Store, StoreError};
 use crate::{auth, text, validate};
+
+mod files;
+
+pub use files::{file_error, Party};
 
 /// A serialized frame on its way to a socket.
 pub type Frame = Utf8Bytes;
@@ -79,6 +84,7 @@ pub struct Hub {
     store: Store,
     settings: Settings,
     tokens: auth::VisitorTokens,
+    files: Files,
     live: Mutex<Live>,
     writer: tokio::sync::Mutex<()>,
     next_socket: AtomicU64,
@@ -212,12 +218,15 @@ impl Live {
 }
 
 impl Hub {
-    /// Loads open conversations from the store and starts with nobody connected.
+    /// Loads open conversations from the store and starts with nobody connected. Files left
+    /// behind by chats that closed while the server was down are deleted.
     pub async fn load(
         store: Store,
         settings: Settings,
         tokens: auth::VisitorTokens,
+        files: Files,
     ) -> Result<Hub, StoreError> {
+        files.remove_closed(None).await;
         let mut live = Live::default();
         for stored in store.open_conversations().await? {
             let summary = ConversationSummary {
@@ -254,6 +263,7 @@ impl Hub {
             store,
             settings,
             tokens,
+            files,
             live: Mutex::new(live),
             writer: tokio::sync::Mutex::new(()),
             next_socket: AtomicU64::new(1),
@@ -667,6 +677,7 @@ impl Hub {
         };
         self.commit(conversation_id, EventBody::Closed { by }, |_, _| {})
             .await?;
+        self.files.remove_closed(Some(conversation_id)).await;
         let mut live = self.live();
         let stopped = frame_of(&AgentEvent::RingStopped {
             conversation_id: conversation_id.to_string(),

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod hub;
 pub mod routes;
 pub mod settings;
@@ -34,7 +35,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     cli::ensure_first_admin(&store).await?;
     let settings = settings::Settings::new(store.clone());
     let tokens = auth::VisitorTokens::new(&settings.visitor_secret().await?);
-    let hub = Arc::new(hub::Hub::load(store, settings, tokens).await?);
+    let files = files::Files::new(config.data_dir().join("files"), store.clone());
+    let hub = Arc::new(hub::Hub::load(store, settings, tokens, files).await?);
     let app = routes::router(routes::AppState::new(hub), &config.widget_dir);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
