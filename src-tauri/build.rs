@@ -14,6 +14,12 @@ const COMMANDS: &[&str] = &[
     "load_history",
     "mark_seen",
     "open_external_link",
+    "pick_and_send_files",
+    "send_file",
+    "download_file",
+    "cancel_transfer",
+    "open_download",
+    "file_preview",
 ];
 
 fn main() {

@@ -27,6 +27,9 @@ pub enum AppError {
     /// The default browser or mail program could not be started.
     #[error("The link could not be opened: {0}")]
     OpenLink(String),
+    /// A local file could not be read, or is not one the app may open.
+    #[error("File problem: {0}")]
+    File(String),
     /// The connection, the server or a request failed.
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -48,6 +51,8 @@ pub enum AppErrorCode {
     ForbiddenLink,
     /// See [`AppError::OpenLink`].
     OpenLink,
+    /// See [`AppError::File`].
+    File,
     /// The server cannot be reached (wrong address, server down, network trouble).
     Unreachable,
     /// Not connected to the server right now (the app keeps reconnecting).
@@ -87,6 +92,7 @@ impl AppError {
             AppError::Keychain(_) => AppErrorCode::Keychain,
             AppError::ForbiddenLink => AppErrorCode::ForbiddenLink,
             AppError::OpenLink(_) => AppErrorCode::OpenLink,
+            AppError::File(_) => AppErrorCode::File,
             AppError::Client(error) => client_code(error),
         }
     }

@@ -11,6 +11,7 @@ pub mod menu;
 pub mod notify;
 pub mod session;
 pub mod state;
+pub mod transfers;
 pub mod tray;
 pub mod window;
 
@@ -32,9 +33,11 @@ pub fn run() {
     let profile = std::env::var(ENV_PROFILE).ok();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(Keychain::for_profile(profile.as_deref())))
         .manage(Ringer::default())
         .manage(MenuItems::default())
+        .manage(std::sync::Arc::new(transfers::Transfers::default()))
         .setup(|app| {
             let handle = app.handle();
             app.set_menu(menu::window_menu(handle)?)?;
@@ -59,6 +62,12 @@ pub fn run() {
             commands::chat::load_history,
             commands::chat::mark_seen,
             commands::links::open_external_link,
+            commands::files::pick_and_send_files,
+            commands::files::send_file,
+            commands::files::download_file,
+            commands::files::cancel_transfer,
+            commands::files::open_download,
+            commands::files::file_preview,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use switchboard_desktop::error::CommandError;
 use switchboard_desktop::ipc::{
-    HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded, SessionView, StartupState, EVENTS,
+    DroppedFiles, FilePreview, HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded,
+    SessionView, StartupState, TransferUpdate, EVENTS,
 };
 use ts_rs::{Config, TS};
 
@@ -36,6 +37,9 @@ fn export_all(dir: &Path) {
     SessionEnded::export_all(&cfg).expect("export SessionEnded");
     RingState::export_all(&cfg).expect("export RingState");
     OpenChat::export_all(&cfg).expect("export OpenChat");
+    TransferUpdate::export_all(&cfg).expect("export TransferUpdate");
+    DroppedFiles::export_all(&cfg).expect("export DroppedFiles");
+    FilePreview::export_all(&cfg).expect("export FilePreview");
     CommandError::export_all(&cfg).expect("export CommandError");
     switchboard_client::OutboxUpdate::export_all(&cfg).expect("export OutboxUpdate");
 }

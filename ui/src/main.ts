@@ -54,7 +54,20 @@ const mainView = new MainView({
       mainView.update(store.state); // put the control back to the status in effect
     }),
   logout: () => platform.logout().catch(report),
+  sendFiles: (id) => platform.pickAndSendFiles(id).catch(report),
+  download: (id, file) => platform.downloadFile(id, file).catch(report),
+  preview: (file) => platform.filePreview(file).then((preview) => preview.data_url),
+  cancelTransfer: (id) => platform.cancelTransfer(id).catch(report),
+  dismissTransfer: (id) => store.dispatch({ type: "dismiss_transfer", id }),
+  openDownload: (path) => platform.openDownload(path).catch(report),
 });
+
+/** Files dropped on the window go into the open chat. */
+function sendDropped(paths: string[]): void {
+  const chat = findChat(store.state, store.state.activeId);
+  if (!chat || chat.closed) return;
+  for (const path of paths) platform.sendFile(chat.summary.id, path).catch(report);
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -140,6 +153,8 @@ async function start(): Promise<void> {
     outboxChanged: (update) => deliver({ type: "outbox", update }),
     ringChanged: (ring) => deliver({ type: "ringing", ids: ring.ringing }),
     chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
+    transferChanged: (update) => deliver({ type: "transfer", update }),
+    filesDropped: ({ paths }) => sendDropped(paths),
   });
   const startup = await platform.restoreSession();
   if (startup.kind === "logged_in") {

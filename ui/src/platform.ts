@@ -4,9 +4,11 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 import type { Status } from "../../crates/protocol/bindings/Status";
 import type { CommandError } from "./bindings/CommandError";
 import { EVENTS, type EventPayloads } from "./bindings/events";
+import type { FilePreview } from "./bindings/FilePreview";
 import type { HistoryChunk } from "./bindings/HistoryChunk";
 import type { LoginForm } from "./bindings/LoginForm";
 import type { SessionView } from "./bindings/SessionView";
@@ -40,6 +42,22 @@ export const markSeen = (conversationId: string, seq: number) =>
   call<null>("mark_seen", { conversation_id: conversationId, seq });
 /** Opens a message link in the default browser or mail program. */
 export const openExternalLink = (href: string) => call<null>("open_external_link", { href });
+
+/** Opens the native file dialog and sends the chosen files; resolves with their transfer ids. */
+export const pickAndSendFiles = (conversationId: string) =>
+  call<string[]>("pick_and_send_files", { conversation_id: conversationId });
+/** Sends the file at `path` (e.g. dropped on the window); resolves with its transfer id. */
+export const sendFile = (conversationId: string, path: string) =>
+  call<string>("send_file", { conversation_id: conversationId, path });
+/** Downloads a shared file into the Downloads folder; resolves with its transfer id. */
+export const downloadFile = (conversationId: string, file: FileInfo) =>
+  call<string>("download_file", { conversation_id: conversationId, file });
+/** Stops a transfer. */
+export const cancelTransfer = (id: string) => call<null>("cancel_transfer", { id });
+/** Opens a downloaded file with the system's program. */
+export const openDownload = (path: string) => call<null>("open_download", { path });
+/** An image file as a `data:` URL for a preview. */
+export const filePreview = (file: FileInfo) => call<FilePreview>("file_preview", { file });
 
 /** Handlers for every event of the core, by the names in `EVENTS`. */
 export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };

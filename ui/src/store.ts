@@ -5,11 +5,13 @@ import type { AgentEvent } from "../../crates/protocol/bindings/AgentEvent";
 import type { Author } from "../../crates/protocol/bindings/Author";
 import type { ConversationEvent } from "../../crates/protocol/bindings/ConversationEvent";
 import type { ConversationSummary } from "../../crates/protocol/bindings/ConversationSummary";
+import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
 import type { ConnectionState } from "../../crates/client/bindings/ConnectionState";
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
 import type { SessionView } from "./bindings/SessionView";
+import type { TransferUpdate } from "./bindings/TransferUpdate";
 
 /** One line in a chat: a message, or a note about what happened (joined, closed...). */
 export type ChatItem =
@@ -24,7 +26,8 @@ export type ChatItem =
       /** For messages this app sent: the outbox's progress. */
       outbox: Delivery | null;
     }
-  | { kind: "note"; key: string; seq: number; at: number; text: string };
+  | { kind: "note"; key: string; seq: number; at: number; text: string }
+  | { kind: "file"; key: string; seq: number; at: number; author: Author; file: FileInfo };
 
 /** One chat tab. */
 export interface Chat {
@@ -55,6 +58,8 @@ export interface State {
   ringing: string[];
   /** A chat waiting for the operator to confirm ending it. */
   confirmClose: string | null;
+  /** File transfers, newest first (finished ones stay until dismissed). */
+  transfers: TransferUpdate[];
 }
 
 /** Everything that changes the state. */
@@ -72,7 +77,9 @@ export type Action =
   | { type: "select_relative"; offset: number }
   | { type: "select_index"; index: number }
   | { type: "dismiss"; conversationId: string }
-  | { type: "confirm_close"; conversationId: string | null };
+  | { type: "confirm_close"; conversationId: string | null }
+  | { type: "transfer"; update: TransferUpdate }
+  | { type: "dismiss_transfer"; id: string };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -83,6 +90,7 @@ export const initialState: State = {
   activeId: null,
   ringing: [],
   confirmClose: null,
+  transfers: [],
 };
 
 /** Applies one action. Never mutates `state`. */
@@ -135,6 +143,16 @@ export function reduce(state: State, action: Action): State {
       return removeChat(state, action.conversationId);
     case "confirm_close":
       return { ...state, confirmClose: action.conversationId };
+    case "transfer": {
+      const others = state.transfers.filter((t) => t.id !== action.update.id);
+      const known = others.length !== state.transfers.length;
+      const transfers = known
+        ? state.transfers.map((t) => (t.id === action.update.id ? action.update : t))
+        : [action.update, ...others];
+      return { ...state, transfers };
+    }
+    case "dismiss_transfer":
+      return { ...state, transfers: state.transfers.filter((t) => t.id !== action.id) };
   }
 }
 
@@ -249,6 +267,10 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
         break;
       case "operator_left":
         items = [...items, note(event, `${body.operator.name} left`)];
+        break;
+      case "file":
+        items = [...items, { kind: "file", key: `file-${event.seq}`, seq: event.seq, at: event.at, author: body.author, file: body.file }];
+        if (live && body.author.kind === "visitor" && state.activeId !== chat.summary.id) unread += 1;
         break;
       case "closed":
         summary = { ...summary, state: "closed" };

@@ -11,6 +11,12 @@ function pane(): { pane: ChatPane; actions: ChatActions; composer: HTMLTextAreaE
     requestClose: vi.fn(),
     send: vi.fn(),
     openLink: vi.fn(),
+    sendFiles: vi.fn(),
+    download: vi.fn(),
+    preview: vi.fn(() => Promise.resolve("data:image/png;base64,")),
+    cancelTransfer: vi.fn(),
+    dismissTransfer: vi.fn(),
+    openDownload: vi.fn(),
   };
   const view = new ChatPane(actions);
   document.body.replaceChildren(view.root);

@@ -3,4 +3,5 @@
 
 pub mod account;
 pub mod chat;
+pub mod files;
 pub mod links;

@@ -5,9 +5,11 @@
 import type { ConversationSummary } from "../../../crates/protocol/bindings/ConversationSummary";
 import { el, formatTime, renderSpans } from "../format";
 import { authorName, deliveryState, type Chat, type ChatItem } from "../store";
+import { ImageViewer, renderFileItem, type FileActions } from "./files";
 
 /** What the chat pane asks of the app. */
-export interface ChatActions {
+export interface ChatActions extends FileActions {
+  sendFiles(conversationId: string): void;
   accept(conversationId: string): void;
   decline(conversationId: string): void;
   requestClose(conversationId: string): void;
@@ -29,6 +31,8 @@ export class ChatPane {
   private header = el("header", "chat-header");
   private messages = el("ol", "messages", undefined, "messages");
   private composer = el("textarea", "composer", undefined, "composer");
+  private toolbar = el("div", "composer-toolbar");
+  readonly viewer = new ImageViewer();
   private drafts = new Map<string, string>();
   private headerKey = "";
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
@@ -47,7 +51,11 @@ export class ChatPane {
     });
     this.messages.setAttribute("aria-live", "polite");
     const empty = el("p", "chat-empty", "No chat selected. Calls appear here as tabs.", "no-chat");
-    this.root.append(empty, this.header, this.messages, this.composer);
+    const sendFile = el("button", undefined, "Send file…", "send-file");
+    sendFile.title = "Send a file (up to 100 MB) — or drop files onto the window";
+    sendFile.addEventListener("click", () => this.shown.id && this.actions.sendFiles(this.shown.id));
+    this.toolbar.append(sendFile);
+    this.root.append(empty, this.header, this.messages, this.toolbar, this.composer, this.viewer.root);
   }
 
   /** Shows `chat` (or nothing); redraws only what changed. */
@@ -68,6 +76,7 @@ export class ChatPane {
         this.renderMessages(chat, operatorId, id !== this.shown.id);
       }
       this.composer.disabled = chat.closed;
+      this.toolbar.hidden = chat.closed;
     }
     this.shown = { id, chat: chat ?? null, operatorId };
   }
@@ -130,6 +139,7 @@ export class ChatPane {
       return li;
     }
     const mine = item.author.kind === "operator" && (item.author.id === operatorId || item.author.id === "");
+    if (item.kind === "file") return renderFileItem(item, chat.summary.id, mine, chat.closed, this.actions, this.viewer);
     const li = el("li", `message ${mine ? "mine" : item.author.kind}`, undefined, "message");
     li.dataset.key = item.key;
     if (item.seq !== null) li.dataset.seq = String(item.seq);

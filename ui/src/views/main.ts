@@ -6,6 +6,7 @@ import type { ConnectionState } from "../../../crates/client/bindings/Connection
 import { el } from "../format";
 import { findChat, type Chat, type State } from "../store";
 import { ChatPane, type ChatActions } from "./chat";
+import { TransferList } from "./files";
 
 /** What the main window asks of the app. */
 export interface MainActions extends ChatActions {
@@ -31,6 +32,7 @@ export class MainView {
   private banner = el("div", "banner", "", "connection-banner");
   private tabs = el("ul", "tabs", undefined, "tabs");
   private pane: ChatPane;
+  private transfers: TransferList;
   private dialog = el("div", "dialog-backdrop", undefined, "confirm-close");
   private lastTabs: Chat[] | null = null;
   private lastActive: string | null = null;
@@ -38,6 +40,7 @@ export class MainView {
 
   constructor(private actions: MainActions) {
     this.pane = new ChatPane(actions);
+    this.transfers = new TransferList(actions);
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
       option.value = value;
@@ -59,7 +62,7 @@ export class MainView {
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
-    sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs);
+    sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs, this.transfers.root);
     const body = el("div", "body");
     body.append(sidebar, this.pane.root);
     this.dialog.hidden = true;
@@ -79,6 +82,7 @@ export class MainView {
       this.lastActive = state.activeId;
     }
     this.pane.update(findChat(state, state.activeId), session.operator.id);
+    this.transfers.update(state.transfers);
     this.renderDialog(state);
   }
 
@@ -174,6 +178,6 @@ function tabDetail(chat: Chat): string {
   if (chat.closed) return "Ended";
   if (chat.summary.state === "ringing") return "Incoming call";
   const last = [...chat.items].reverse().find((item) => item.kind === "message");
-  if (last && last.kind === "message") return last.spans.map((span) => span.text).join("").slice(0, 60);
+  if (last?.kind === "message") return last.spans.map((span) => span.text).join("").slice(0, 60);
   return "Chat";
 }
