@@ -58,9 +58,17 @@ async fn next<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> anyhow::Re
 
 /// Creates `count` operators, logs each in, and sets them Online.
 pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Result<Vec<Socket>> {
-    let http = reqwest::Client::new();
     let mut operators = Vec::with_capacity(count);
     for n in 0..count {
+        operators.push(operator_session(server, n).await?.0);
+    }
+    Ok(operators)
+}
+
+/// Creates operator number `n`, logs in, opens its socket Online; returns it and its token.
+pub async fn operator_session(server: &BenchServer, n: usize) -> anyhow::Result<(Socket, String)> {
+    let http = reqwest::Client::new();
+    {
         let email = format!("operator{n}@bench.example");
         server.add_operator(&email).await?;
         let session: LoginResponse = http
@@ -79,7 +87,7 @@ pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Re
             &mut socket,
             &AgentRequest::Hello {
                 protocol: PROTOCOL_VERSION,
-                token: session.token,
+                token: session.token.clone(),
                 resume: vec![],
             },
         )
@@ -93,9 +101,8 @@ pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Re
             },
         )
         .await?;
-        operators.push(socket);
+        Ok((socket, session.token))
     }
-    Ok(operators)
 }
 
 async fn visitor(server: &BenchServer) -> anyhow::Result<Socket> {
@@ -133,6 +140,8 @@ pub async fn open_idle_visitors(server: &BenchServer, count: usize) -> anyhow::R
 
 /// Visitors with accepted chats, and the operators who accepted them.
 pub struct Chats {
+    /// The conversations, in the order they started.
+    pub ids: Vec<String>,
     visitors: Vec<Socket>,
     operators: Vec<Socket>,
 }
@@ -148,6 +157,7 @@ pub async fn start_chats(
     }
     let count = operators.len();
     let mut visitors = Vec::with_capacity(pairs);
+    let mut ids = Vec::with_capacity(pairs);
     for n in 0..pairs {
         let mut socket = visitor(server).await?;
         send(
@@ -173,7 +183,7 @@ pub async fn start_chats(
             operator,
             &AgentRequest::Accept {
                 req,
-                conversation_id: id,
+                conversation_id: id.clone(),
             },
         )
         .await?;
@@ -188,8 +198,10 @@ pub async fn start_chats(
             }
         }
         visitors.push(socket);
+        ids.push(id);
     }
     Ok(Chats {
+        ids,
         visitors,
         operators,
     })

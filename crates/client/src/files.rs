@@ -113,15 +113,14 @@ impl FileTransfers {
             .map_err(io)?;
         let mut sent = status.received;
         progress(sent);
-        let chunks = tokio_util::io::ReaderStream::with_capacity(file, READ_CHUNK).map(
-            move |chunk| {
+        let chunks =
+            tokio_util::io::ReaderStream::with_capacity(file, READ_CHUNK).map(move |chunk| {
                 if let Ok(bytes) = &chunk {
                     sent += bytes.len() as u64;
                     progress(sent);
                 }
                 chunk
-            },
-        );
+            });
         let response = self
             .auth(self.http.patch(self.file_url(&status.id)?))
             .header(UPLOAD_OFFSET_HEADER, status.received.to_string())
@@ -182,7 +181,10 @@ impl FileTransfers {
             .send()
             .await?;
         let response = checked(response).await?;
-        if response.content_length().is_some_and(|length| length > limit) {
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
             return Err(ClientError::Invalid(ProtocolError::new(
                 ErrorCode::TooLarge,
                 "this file is too large to preview",
