@@ -20,6 +20,13 @@ const COMMANDS: &[&str] = &[
     "cancel_transfer",
     "open_download",
     "file_preview",
+    "start_snip",
+    "snip_shown",
+    "snip_select",
+    "snip_cancel",
+    "paste_screenshot",
+    "send_snip",
+    "discard_snip",
 ];
 
 fn main() {

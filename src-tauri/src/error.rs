@@ -27,6 +27,9 @@ pub enum AppError {
     /// The default browser or mail program could not be started.
     #[error("The link could not be opened: {0}")]
     OpenLink(String),
+    /// Taking or sending a screenshot failed.
+    #[error("Screenshot problem: {0}")]
+    Snip(String),
     /// A local file could not be read, or is not one the app may open.
     #[error("File problem: {0}")]
     File(String),
@@ -53,6 +56,8 @@ pub enum AppErrorCode {
     OpenLink,
     /// See [`AppError::File`].
     File,
+    /// See [`AppError::Snip`].
+    Snip,
     /// The server cannot be reached (wrong address, server down, network trouble).
     Unreachable,
     /// Not connected to the server right now (the app keeps reconnecting).
@@ -93,6 +98,7 @@ impl AppError {
             AppError::ForbiddenLink => AppErrorCode::ForbiddenLink,
             AppError::OpenLink(_) => AppErrorCode::OpenLink,
             AppError::File(_) => AppErrorCode::File,
+            AppError::Snip(_) => AppErrorCode::Snip,
             AppError::Client(error) => client_code(error),
         }
     }

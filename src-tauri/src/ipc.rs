@@ -182,6 +182,9 @@ pub const TRANSFER_CHANGED: &str = "transfer://changed";
 /// Files were dropped onto the window. Payload: [`DroppedFiles`].
 pub const FILES_DROPPED: &str = "files://dropped";
 
+/// A screenshot waits in the composer. Payload: `SnipPreview`.
+pub const SNIP_CAPTURED: &str = crate::snip::SNIP_CAPTURED;
+
 /// Every event with the name of its payload's TypeScript type (for the generated `events.ts`).
 pub const EVENTS: &[(&str, &str, &str)] = &[
     ("sessionStarted", SESSION_STARTED, "SessionView"),
@@ -193,6 +196,7 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("chatOpen", CHAT_OPEN, "OpenChat"),
     ("transferChanged", TRANSFER_CHANGED, "TransferUpdate"),
     ("filesDropped", FILES_DROPPED, "DroppedFiles"),
+    ("snipCaptured", SNIP_CAPTURED, "SnipPreview"),
 ];
 
 /// Whether a server frame is worth forwarding to the UI (answers to requests are not: the

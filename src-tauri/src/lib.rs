@@ -10,6 +10,8 @@ pub mod keychain;
 pub mod menu;
 pub mod notify;
 pub mod session;
+pub mod shortcuts;
+pub mod snip;
 pub mod state;
 pub mod transfers;
 pub mod tray;
@@ -34,16 +36,21 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(shortcuts::plugin())
         .manage(AppState::new(Keychain::for_profile(profile.as_deref())))
         .manage(Ringer::default())
         .manage(MenuItems::default())
         .manage(std::sync::Arc::new(transfers::Transfers::default()))
+        .manage(std::sync::Arc::new(snip::Snipper::default()))
+        .register_asynchronous_uri_scheme_protocol(snip::FRAME_SCHEME, shortcuts::serve_frame)
         .setup(|app| {
             let handle = app.handle();
             app.set_menu(menu::window_menu(handle)?)?;
             tray::create(handle)?;
             tray::show_status(handle, None);
             notify::listen_for_clicks(handle)?;
+            shortcuts::register(handle);
             let handle = handle.clone();
             tauri::async_runtime::spawn(async move { account::boot(&handle).await });
             Ok(())
@@ -68,6 +75,13 @@ pub fn run() {
             commands::files::cancel_transfer,
             commands::files::open_download,
             commands::files::file_preview,
+            commands::snip::start_snip,
+            commands::snip::snip_shown,
+            commands::snip::snip_select,
+            commands::snip::snip_cancel,
+            commands::snip::paste_screenshot,
+            commands::snip::send_snip,
+            commands::snip::discard_snip,
         ])
         .build(tauri::generate_context!());
     match result {

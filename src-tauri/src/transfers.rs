@@ -212,8 +212,7 @@ impl Transfers {
                 }
                 Err(error) => {
                     update.state = TransferState::Failed {
-                        message: crate::error::CommandError::from(&AppError::Client(error))
-                            .message,
+                        message: crate::error::CommandError::from(&AppError::Client(error)).message,
                     };
                 }
             }

@@ -40,6 +40,8 @@ fn export_all(dir: &Path) {
     TransferUpdate::export_all(&cfg).expect("export TransferUpdate");
     DroppedFiles::export_all(&cfg).expect("export DroppedFiles");
     FilePreview::export_all(&cfg).expect("export FilePreview");
+    switchboard_desktop::snip::SnipPreview::export_all(&cfg).expect("export SnipPreview");
+    switchboard_desktop::snip::annotate::Mark::export_all(&cfg).expect("export Mark");
     CommandError::export_all(&cfg).expect("export CommandError");
     switchboard_client::OutboxUpdate::export_all(&cfg).expect("export OutboxUpdate");
 }

@@ -60,6 +60,20 @@ const mainView = new MainView({
   cancelTransfer: (id) => platform.cancelTransfer(id).catch(report),
   dismissTransfer: (id) => store.dispatch({ type: "dismiss_transfer", id }),
   openDownload: (path) => platform.openDownload(path).catch(report),
+  startSnip: () => platform.startSnip().catch(report),
+  pasteScreenshot: () => platform.pasteScreenshot().catch(report),
+  sendSnip(marks) {
+    const id = store.state.activeId;
+    if (!id) return;
+    platform
+      .sendSnip(id, marks)
+      .then(() => store.dispatch({ type: "snip", preview: null }))
+      .catch(report);
+  },
+  discardSnip() {
+    store.dispatch({ type: "snip", preview: null });
+    platform.discardSnip().catch(report);
+  },
 });
 
 /** Files dropped on the window go into the open chat. */
@@ -155,6 +169,7 @@ async function start(): Promise<void> {
     chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
     transferChanged: (update) => deliver({ type: "transfer", update }),
     filesDropped: ({ paths }) => sendDropped(paths),
+    snipCaptured: (preview) => deliver({ type: "snip", preview }),
   });
   const startup = await platform.restoreSession();
   if (startup.kind === "logged_in") {

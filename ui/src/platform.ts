@@ -1,7 +1,7 @@
 // The only module that talks to the Tauri core. Views and the store call these typed
 // functions and never `invoke` with strings of their own; every type comes from the Rust side.
 
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
@@ -10,6 +10,7 @@ import type { CommandError } from "./bindings/CommandError";
 import { EVENTS, type EventPayloads } from "./bindings/events";
 import type { FilePreview } from "./bindings/FilePreview";
 import type { HistoryChunk } from "./bindings/HistoryChunk";
+import type { Mark } from "./bindings/Mark";
 import type { LoginForm } from "./bindings/LoginForm";
 import type { SessionView } from "./bindings/SessionView";
 import type { StartupState } from "./bindings/StartupState";
@@ -58,6 +59,25 @@ export const cancelTransfer = (id: string) => call<null>("cancel_transfer", { id
 export const openDownload = (path: string) => call<null>("open_download", { path });
 /** An image file as a `data:` URL for a preview. */
 export const filePreview = (file: FileInfo) => call<FilePreview>("file_preview", { file });
+
+/** Captures the screens and opens the snipping overlays. */
+export const startSnip = () => call<null>("start_snip");
+/** An overlay shows its frozen frame. */
+export const snipShown = (monitor: number) => call<null>("snip_shown", { monitor });
+/** The selection on an overlay, in the monitor's pixels. */
+export const snipSelect = (monitor: number, x: number, y: number, width: number, height: number) =>
+  call<null>("snip_select", { monitor, x, y, width, height });
+/** Where an overlay loads its monitor's frozen frame. */
+export const snipFrameUrl = (monitor: number) => convertFileSrc(String(monitor), "snip");
+/** Closes the overlays without a screenshot. */
+export const snipCancel = () => call<null>("snip_cancel");
+/** Takes the clipboard's image as the screenshot to send. */
+export const pasteScreenshot = () => call<null>("paste_screenshot");
+/** Sends the waiting screenshot with its marks; resolves with the transfer id. */
+export const sendSnip = (conversationId: string, marks: Mark[]) =>
+  call<string>("send_snip", { conversation_id: conversationId, marks });
+/** Drops the waiting screenshot. */
+export const discardSnip = () => call<null>("discard_snip");
 
 /** Handlers for every event of the core, by the names in `EVENTS`. */
 export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };

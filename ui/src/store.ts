@@ -11,6 +11,7 @@ import type { ConnectionState } from "../../crates/client/bindings/ConnectionSta
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
 import type { SessionView } from "./bindings/SessionView";
+import type { SnipPreview } from "./bindings/SnipPreview";
 import type { TransferUpdate } from "./bindings/TransferUpdate";
 
 /** One line in a chat: a message, or a note about what happened (joined, closed...). */
@@ -60,6 +61,8 @@ export interface State {
   confirmClose: string | null;
   /** File transfers, newest first (finished ones stay until dismissed). */
   transfers: TransferUpdate[];
+  /** A screenshot waiting in the composer (to annotate, then send or discard). */
+  snip: SnipPreview | null;
 }
 
 /** Everything that changes the state. */
@@ -79,7 +82,8 @@ export type Action =
   | { type: "dismiss"; conversationId: string }
   | { type: "confirm_close"; conversationId: string | null }
   | { type: "transfer"; update: TransferUpdate }
-  | { type: "dismiss_transfer"; id: string };
+  | { type: "dismiss_transfer"; id: string }
+  | { type: "snip"; preview: SnipPreview | null };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -91,6 +95,7 @@ export const initialState: State = {
   ringing: [],
   confirmClose: null,
   transfers: [],
+  snip: null,
 };
 
 /** Applies one action. Never mutates `state`. */
@@ -151,6 +156,8 @@ export function reduce(state: State, action: Action): State {
         : [action.update, ...others];
       return { ...state, transfers };
     }
+    case "snip":
+      return { ...state, snip: action.preview };
     case "dismiss_transfer":
       return { ...state, transfers: state.transfers.filter((t) => t.id !== action.id) };
   }

@@ -17,6 +17,10 @@ function pane(): { pane: ChatPane; actions: ChatActions; composer: HTMLTextAreaE
     cancelTransfer: vi.fn(),
     dismissTransfer: vi.fn(),
     openDownload: vi.fn(),
+    startSnip: vi.fn(),
+    pasteScreenshot: vi.fn(),
+    sendSnip: vi.fn(),
+    discardSnip: vi.fn(),
   };
   const view = new ChatPane(actions);
   document.body.replaceChildren(view.root);

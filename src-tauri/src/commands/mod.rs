@@ -5,3 +5,4 @@ pub mod account;
 pub mod chat;
 pub mod files;
 pub mod links;
+pub mod snip;

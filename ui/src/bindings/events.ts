@@ -8,6 +8,7 @@ import type { OutboxUpdate } from "../../../crates/client/bindings/OutboxUpdate"
 import type { RingState } from "./RingState";
 import type { SessionEnded } from "./SessionEnded";
 import type { SessionView } from "./SessionView";
+import type { SnipPreview } from "./SnipPreview";
 import type { TransferUpdate } from "./TransferUpdate";
 
 /** The events of the core, by key. */
@@ -21,6 +22,7 @@ export const EVENTS = {
   chatOpen: "chat://open",
   transferChanged: "transfer://changed",
   filesDropped: "files://dropped",
+  snipCaptured: "snip://captured",
 } as const;
 
 /** The payload of each event. */
@@ -34,4 +36,5 @@ export type EventPayloads = {
   chatOpen: OpenChat;
   transferChanged: TransferUpdate;
   filesDropped: DroppedFiles;
+  snipCaptured: SnipPreview;
 };

@@ -6,10 +6,13 @@ import type { ConversationSummary } from "../../../crates/protocol/bindings/Conv
 import { el, formatTime, renderSpans } from "../format";
 import { authorName, deliveryState, type Chat, type ChatItem } from "../store";
 import { ImageViewer, renderFileItem, type FileActions } from "./files";
+import { SnipPanel, type SnipActions } from "./snip";
 
 /** What the chat pane asks of the app. */
-export interface ChatActions extends FileActions {
+export interface ChatActions extends FileActions, SnipActions {
   sendFiles(conversationId: string): void;
+  startSnip(): void;
+  pasteScreenshot(): void;
   accept(conversationId: string): void;
   decline(conversationId: string): void;
   requestClose(conversationId: string): void;
@@ -33,6 +36,7 @@ export class ChatPane {
   private composer = el("textarea", "composer", undefined, "composer");
   private toolbar = el("div", "composer-toolbar");
   readonly viewer = new ImageViewer();
+  readonly snip: SnipPanel;
   private drafts = new Map<string, string>();
   private headerKey = "";
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
@@ -54,8 +58,22 @@ export class ChatPane {
     const sendFile = el("button", undefined, "Send file…", "send-file");
     sendFile.title = "Send a file (up to 100 MB) — or drop files onto the window";
     sendFile.addEventListener("click", () => this.shown.id && this.actions.sendFiles(this.shown.id));
-    this.toolbar.append(sendFile);
-    this.root.append(empty, this.header, this.messages, this.toolbar, this.composer, this.viewer.root);
+    const snip = el("button", undefined, "Screenshot", "start-snip");
+    snip.title = "Select an area of the screen (Ctrl+Shift+S, also from other apps)";
+    snip.addEventListener("click", () => this.actions.startSnip());
+    const paste = el("button", undefined, "Paste screenshot", "paste-screenshot");
+    paste.title = "Send the image on the clipboard (or Ctrl+V in the message box)";
+    paste.addEventListener("click", () => this.actions.pasteScreenshot());
+    this.toolbar.append(sendFile, snip, paste);
+    this.snip = new SnipPanel(actions);
+    this.composer.addEventListener("paste", (event) => {
+      const items = Array.from(event.clipboardData?.items ?? []);
+      if (items.some((item) => item.type.startsWith("image/"))) {
+        event.preventDefault();
+        this.actions.pasteScreenshot();
+      }
+    });
+    this.root.append(empty, this.header, this.messages, this.snip.root, this.toolbar, this.composer, this.viewer.root);
   }
 
   /** Shows `chat` (or nothing); redraws only what changed. */

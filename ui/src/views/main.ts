@@ -83,6 +83,7 @@ export class MainView {
     }
     this.pane.update(findChat(state, state.activeId), session.operator.id);
     this.transfers.update(state.transfers);
+    this.pane.snip.update(state.snip);
     this.renderDialog(state);
   }
 
