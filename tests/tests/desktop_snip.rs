@@ -22,7 +22,7 @@ const SELECTION: (u32, u32, u32, u32) = (20, 120, 100, 180);
 /// The colour the checkerboard background has at a screen pixel: 8×8 squares tiled from the
 /// origin, blue where the bitmap's bits are set (xsetroot's `-fg`).
 fn pattern_at(x: u32, y: u32) -> [u8; 3] {
-    if (x / 8 + y / 8) % 2 == 0 {
+    if (x / 8 + y / 8).is_multiple_of(2) {
         BLUE
     } else {
         RED
@@ -141,5 +141,34 @@ async fn the_global_shortcut_snips_the_selected_pixels_to_the_visitor() -> anyho
         );
     }
     app.screenshot("desktop-snip-sent").await?;
+
+    // Again, and Esc cancels: the overlay goes away and nothing waits in the composer.
+    run("xdotool", &["key", "ctrl+shift+s"]).await?;
+    let overlay = wait_for_window("Switchboard snip ready").await?;
+    run("xdotool", &["windowfocus", "--sync", &overlay]).await?;
+    run("xdotool", &["key", "Escape"]).await?;
+    wait_until_hidden("Switchboard snip").await?;
+    app.wait_until_gone("[data-testid=snip-panel]:not([hidden])")
+        .await?;
     app.quit().await
+}
+
+/// Waits until no window titled `title` is on screen.
+async fn wait_until_hidden(title: &str) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let shown = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .await?
+            .status
+            .success();
+        if !shown {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            bail!("the window {title:?} is still shown");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

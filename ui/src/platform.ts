@@ -69,6 +69,8 @@ export const snipSelect = (monitor: number, x: number, y: number, width: number,
   call<null>("snip_select", { monitor, x, y, width, height });
 /** Where an overlay loads its monitor's frozen frame. */
 export const snipFrameUrl = (monitor: number) => convertFileSrc(String(monitor), "snip");
+/** Calls `handler` when an overlay is shown again and must load its new frame. */
+export const onSnipFrame = (handler: () => void) => listen("snip://frame", () => handler());
 /** Closes the overlays without a screenshot. */
 export const snipCancel = () => call<null>("snip_cancel");
 /** Takes the clipboard's image as the screenshot to send. */

@@ -44,7 +44,17 @@ document.addEventListener("mouseup", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") platform.snipCancel().catch(report);
 });
+let shown = 0;
+/** Loads the current frame (the URL changes so the webview does not reuse the last one). */
+function loadFrame(): void {
+  shown += 1;
+  selection.hidden = true;
+  start = null;
+  frame.src = `${platform.snipFrameUrl(monitor)}?shot=${shown}`;
+}
+
 frame.addEventListener("load", () => {
   platform.snipShown(monitor).catch(report);
 });
-frame.src = platform.snipFrameUrl(monitor);
+platform.onSnipFrame(loadFrame).catch(report);
+loadFrame();

@@ -23,6 +23,10 @@ use crate::error::AppError;
 pub const OVERLAY_PREFIX: &str = "snip-";
 /// URI scheme serving the frozen frames to the overlays: `snip://localhost/<monitor>`.
 pub const FRAME_SCHEME: &str = "snip";
+/// Title of an overlay while it loads its frame.
+pub const OVERLAY_TITLE: &str = "Switchboard snip";
+/// An overlay shown again is told to load its new frame. Payload: the monitor index.
+pub const SNIP_FRAME: &str = "snip://frame";
 /// Title of an overlay once it shows its frame and takes the mouse.
 pub const READY_TITLE: &str = "Switchboard snip ready";
 /// The default global shortcut.
@@ -79,7 +83,14 @@ pub fn encode_png(image: &RgbaImage) -> Result<Vec<u8>, AppError> {
 }
 
 fn preview_of(image: &RgbaImage) -> Result<SnipPreview, AppError> {
+    let started = Instant::now();
     let png = encode_png(image)?;
+    tracing::info!(
+        width = image.width(),
+        height = image.height(),
+        ms = started.elapsed().as_millis() as u64,
+        "snip: PNG encoded"
+    );
     Ok(SnipPreview {
         width: image.width(),
         height: image.height(),
@@ -123,9 +134,23 @@ impl Snipper {
             .map_err(snip_error)??;
         *lock(&self.frames) = frames.clone();
         for (index, frame) in frames.iter().enumerate() {
+            let label = format!("{OVERLAY_PREFIX}{index}");
+            if let Some(window) = app.get_webview_window(&label) {
+                // an overlay from an earlier snip: show it again with the new frame
+                let position = tauri::PhysicalPosition::new(frame.x, frame.y);
+                let size = tauri::PhysicalSize::new(frame.image.width(), frame.image.height());
+                window.set_position(position).map_err(snip_error)?;
+                window.set_size(size).map_err(snip_error)?;
+                window
+                    .emit_to(&label, SNIP_FRAME, index)
+                    .map_err(snip_error)?;
+                window.show().map_err(snip_error)?;
+                window.set_focus().map_err(snip_error)?;
+                continue;
+            }
             let url = WebviewUrl::App(format!("snip.html?monitor={index}").into());
-            WebviewWindowBuilder::new(app, format!("{OVERLAY_PREFIX}{index}"), url)
-                .title("Switchboard snip")
+            WebviewWindowBuilder::new(app, label, url)
+                .title(OVERLAY_TITLE)
                 .decorations(false)
                 .always_on_top(true)
                 .skip_taskbar(true)
@@ -198,11 +223,14 @@ impl Snipper {
         self.close_overlays(app);
     }
 
+    /// Hides the overlays (kept for the next snip: a new window costs far more than showing
+    /// one again) and drops the frames.
     fn close_overlays(&self, app: &AppHandle) {
         lock(&self.frames).clear();
         for (label, window) in app.webview_windows() {
             if label.starts_with(OVERLAY_PREFIX) {
-                let _ = window.close();
+                let _ = window.hide();
+                let _ = window.set_title(OVERLAY_TITLE);
             }
         }
     }
