@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the snipping tool on a 1920×1080 screen: shortcut → overlay visible, capture time,
-# and PNG (fast) encode time of a full-screen selection, from the app's own timing log.
+# and PNG (fast) encode time of a 1900x1060 selection, from the app's own timing log.
 # Usage: scripts/bench-snip.sh [APP BINARY] [RUNS]
 #   (default: target/release/switchboard-desktop, 10 runs; build it with
 #    `cargo build --release -p switchboard-desktop` after `npm --prefix ui run build`)
@@ -31,11 +31,14 @@ wait_for() {
   done
 }
 
-xdotool search --sync --name "^Switchboard$" >/dev/null
+wait_for "snip: shortcut registered" 1
+xdotool search --sync --onlyvisible --name "^Switchboard$" >/dev/null
 for run in $(seq 1 "$runs"); do
   xdotool key ctrl+shift+s
   wait_for "snip: overlay visible" "$run"
-  xdotool mousemove 0 0 mousedown 1 mousemove 960 540 mousemove 1919 1079 mouseup 1
+  overlay=$(xdotool search --sync --onlyvisible --name "Switchboard snip ready" | head -1)
+  xdotool windowfocus --sync "$overlay"
+  xdotool mousemove 10 10 mousedown 1 mousemove 200 200 mousemove 1910 1070 mouseup 1
   wait_for "snip: PNG encoded" "$run"
 done
 
@@ -47,4 +50,4 @@ summary() {
 echo "snipping tool at 1920x1080, $app"
 summary "shortcut → overlay visible" "snip: overlay visible"
 summary "capture (xcap, all monitors)" "snip: captured"
-summary "PNG fast encode of the 1920x1080 crop" "snip: PNG encoded"
+summary "PNG fast encode, 1900x1060 selection" "snip: PNG encoded"

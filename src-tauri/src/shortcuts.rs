@@ -32,8 +32,11 @@ pub fn plugin() -> TauriPlugin<Wry> {
 pub fn register(app: &AppHandle) {
     let shortcut =
         std::env::var("SWITCHBOARD_SNIP_SHORTCUT").unwrap_or_else(|_| DEFAULT_SHORTCUT.to_owned());
-    if let Err(error) = app.global_shortcut().register(shortcut.as_str()) {
-        tracing::warn!(%error, %shortcut, "the snipping shortcut is not available; use the toolbar");
+    match app.global_shortcut().register(shortcut.as_str()) {
+        Ok(()) => tracing::info!(%shortcut, "snip: shortcut registered"),
+        Err(error) => {
+            tracing::warn!(%error, %shortcut, "the snipping shortcut is not available; use the toolbar")
+        }
     }
 }
 
