@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libssl-dev libdbus-1-dev libclang-dev libpipewire-0.3-dev libxcb1-dev libwayland-dev
   libegl-dev libgbm-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   # run and test
-  xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dunst xdotool
+  xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dunst xdotool sqlite3 x11-xserver-utils
   chromium chromium-driver fonts-noto-color-emoji
 )
 

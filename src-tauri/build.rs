@@ -28,6 +28,19 @@ const COMMANDS: &[&str] = &[
     "save_composer_prefs",
     "read_clipboard",
     "write_clipboard",
+    "pick_and_send_files",
+    "send_file",
+    "download_file",
+    "cancel_transfer",
+    "open_download",
+    "file_preview",
+    "start_snip",
+    "snip_shown",
+    "snip_select",
+    "snip_cancel",
+    "paste_screenshot",
+    "send_snip",
+    "discard_snip",
 ];
 
 fn main() {

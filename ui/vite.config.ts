@@ -10,6 +10,8 @@ export default defineConfig({
     target: "safari15",
     // no inline scripts or styles: the CSP forbids them
     assetsInlineLimit: 0,
+    // the main window, and the snipping tool's overlay windows
+    rollupOptions: { input: { main: "index.html", snip: "snip.html" } },
   },
   test: {
     environment: "happy-dom",

@@ -33,6 +33,12 @@ pub enum AppError {
     /// The clipboard could not be written.
     #[error("The clipboard is not available: {0}")]
     Clipboard(String),
+    /// Taking or sending a screenshot failed.
+    #[error("Screenshot problem: {0}")]
+    Snip(String),
+    /// A local file could not be read, or is not one the app may open.
+    #[error("File problem: {0}")]
+    File(String),
     /// The connection, the server or a request failed.
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -58,6 +64,10 @@ pub enum AppErrorCode {
     Storage,
     /// See [`AppError::Clipboard`].
     Clipboard,
+    /// See [`AppError::File`].
+    File,
+    /// See [`AppError::Snip`].
+    Snip,
     /// The server cannot be reached (wrong address, server down, network trouble).
     Unreachable,
     /// Not connected to the server right now (the app keeps reconnecting).
@@ -99,6 +109,8 @@ impl AppError {
             AppError::OpenLink(_) => AppErrorCode::OpenLink,
             AppError::Storage(_) => AppErrorCode::Storage,
             AppError::Clipboard(_) => AppErrorCode::Clipboard,
+            AppError::File(_) => AppErrorCode::File,
+            AppError::Snip(_) => AppErrorCode::Snip,
             AppError::Client(error) => client_code(error),
         }
     }

@@ -99,6 +99,73 @@ pub struct OpenChat {
     pub conversation_id: String,
 }
 
+/// Which way a file goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferDirection {
+    /// From this computer into a chat.
+    Upload,
+    /// From a chat onto this computer.
+    Download,
+}
+
+/// Where a transfer stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TransferState {
+    /// Bytes are moving.
+    Active,
+    /// Finished: uploaded and shared, or saved to disk.
+    Done,
+    /// Stopped by the operator.
+    Cancelled,
+    /// Failed for good.
+    Failed {
+        /// Why, as a sentence.
+        message: String,
+    },
+}
+
+/// Payload of [`TRANSFER_CHANGED`]: one file transfer's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TransferUpdate {
+    /// Transfer id (for `cancel_transfer` and `open_download`).
+    pub id: String,
+    /// The chat it belongs to.
+    pub conversation_id: String,
+    /// Up or down.
+    pub direction: TransferDirection,
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Bytes moved so far.
+    #[ts(type = "number")]
+    pub transferred: u64,
+    /// Average speed since the transfer (re)started, in bytes per second.
+    #[ts(type = "number")]
+    pub bytes_per_second: u64,
+    /// Where it stands.
+    pub state: TransferState,
+    /// For a finished download: where it was saved.
+    pub saved_to: Option<String>,
+}
+
+/// Payload of [`FILES_DROPPED`]: files dropped onto the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DroppedFiles {
+    /// Their paths.
+    pub paths: Vec<String>,
+}
+
+/// A shared file's preview, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FilePreview {
+    /// A `data:` URL of the image.
+    pub data_url: String,
+}
+
 /// A session started (login, restore or automatic re-login). Payload: [`SessionView`].
 pub const SESSION_STARTED: &str = "session://started";
 /// The session ended. Payload: [`SessionEnded`].
@@ -114,6 +181,14 @@ pub const RING_CHANGED: &str = "ring://changed";
 /// Bring a conversation's tab to the front. Payload: [`OpenChat`].
 pub const CHAT_OPEN: &str = "chat://open";
 
+/// A file transfer made progress. Payload: [`TransferUpdate`].
+pub const TRANSFER_CHANGED: &str = "transfer://changed";
+/// Files were dropped onto the window. Payload: [`DroppedFiles`].
+pub const FILES_DROPPED: &str = "files://dropped";
+
+/// A screenshot waits in the composer. Payload: `SnipPreview`.
+pub const SNIP_CAPTURED: &str = crate::snip::SNIP_CAPTURED;
+
 /// Every event with the name of its payload's TypeScript type (for the generated `events.ts`).
 pub const EVENTS: &[(&str, &str, &str)] = &[
     ("sessionStarted", SESSION_STARTED, "SessionView"),
@@ -123,6 +198,9 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("outboxChanged", OUTBOX_CHANGED, "OutboxUpdate"),
     ("ringChanged", RING_CHANGED, "RingState"),
     ("chatOpen", CHAT_OPEN, "OpenChat"),
+    ("transferChanged", TRANSFER_CHANGED, "TransferUpdate"),
+    ("filesDropped", FILES_DROPPED, "DroppedFiles"),
+    ("snipCaptured", SNIP_CAPTURED, "SnipPreview"),
 ];
 
 /// Whether a server frame is worth forwarding to the UI (answers to requests are not: the

@@ -11,8 +11,11 @@ pub mod keychain;
 pub mod menu;
 pub mod notify;
 pub mod session;
+pub mod shortcuts;
+pub mod snip;
 pub mod startup;
 pub mod state;
+pub mod transfers;
 pub mod tray;
 pub mod window;
 
@@ -38,10 +41,15 @@ pub fn run() {
     let composer_profile = profile.clone();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(shortcuts::plugin())
         .manage(AppState::new(Keychain::for_profile(profile.as_deref())))
         .manage(Ringer::default())
         .manage(MenuItems::default())
+        .manage(std::sync::Arc::new(transfers::Transfers::default()))
+        .manage(std::sync::Arc::new(snip::Snipper::default()))
+        .register_asynchronous_uri_scheme_protocol(snip::FRAME_SCHEME, shortcuts::serve_frame)
         .setup(move |app| {
             let handle = app.handle();
             let data_dir = handle.path().app_data_dir()?;
@@ -53,6 +61,7 @@ pub fn run() {
             tray::create(handle)?;
             tray::show_status(handle, None);
             notify::listen_for_clicks(handle)?;
+            shortcuts::register(handle);
             let handle = handle.clone();
             tauri::async_runtime::spawn(async move { account::boot(&handle).await });
             Ok(())
@@ -85,6 +94,19 @@ pub fn run() {
             commands::composer::save_composer_prefs,
             commands::composer::read_clipboard,
             commands::composer::write_clipboard,
+            commands::files::pick_and_send_files,
+            commands::files::send_file,
+            commands::files::download_file,
+            commands::files::cancel_transfer,
+            commands::files::open_download,
+            commands::files::file_preview,
+            commands::snip::start_snip,
+            commands::snip::snip_shown,
+            commands::snip::snip_select,
+            commands::snip::snip_cancel,
+            commands::snip::paste_screenshot,
+            commands::snip::send_snip,
+            commands::snip::discard_snip,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use switchboard_desktop::composer::{ComposerPrefs, ComposerState};
 use switchboard_desktop::error::CommandError;
 use switchboard_desktop::ipc::{
-    HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded, SessionView, StartupState, EVENTS,
+    DroppedFiles, FilePreview, HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded,
+    SessionView, StartupState, TransferUpdate, EVENTS,
 };
 use ts_rs::{Config, TS};
 
@@ -37,6 +38,11 @@ fn export_all(dir: &Path) {
     SessionEnded::export_all(&cfg).expect("export SessionEnded");
     RingState::export_all(&cfg).expect("export RingState");
     OpenChat::export_all(&cfg).expect("export OpenChat");
+    TransferUpdate::export_all(&cfg).expect("export TransferUpdate");
+    DroppedFiles::export_all(&cfg).expect("export DroppedFiles");
+    FilePreview::export_all(&cfg).expect("export FilePreview");
+    switchboard_desktop::snip::SnipPreview::export_all(&cfg).expect("export SnipPreview");
+    switchboard_desktop::snip::annotate::Mark::export_all(&cfg).expect("export Mark");
     CommandError::export_all(&cfg).expect("export CommandError");
     ComposerState::export_all(&cfg).expect("export ComposerState");
     ComposerPrefs::export_all(&cfg).expect("export ComposerPrefs");

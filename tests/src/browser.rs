@@ -19,6 +19,8 @@
 //! | `#sb-closed`, `#sb-new-chat`, `#sb-end-chat` | ended-chat notice, start again, end the chat |
 //! | `#sb-offline`, `#sb-offline-name`, `#sb-offline-email`, `#sb-offline-message`, `#sb-offline-submit`, `#sb-offline-sent` | offline message form and its confirmation |
 
+mod files;
+
 use std::future::Future;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

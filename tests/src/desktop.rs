@@ -5,6 +5,7 @@
 //! [`visitor`] is the other side of a chat: a raw visitor socket, as the widget would open;
 //! [`notifications`] sees the notifications the app raises; [`link`] is a network link to cut.
 
+pub mod files;
 pub mod link;
 pub mod notifications;
 pub mod visitor;

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod desktop;
+pub mod files;
 pub mod forwarded;
 pub mod server;
 pub mod wire;

@@ -74,6 +74,26 @@ const mainView = new MainView({
       .loadHistory(conversationId, null)
       .then((page) => mainView.archive.show(title, page.events))
       .catch(report),
+  sendFiles: (id) => platform.pickAndSendFiles(id).catch(report),
+  download: (id, file) => platform.downloadFile(id, file).catch(report),
+  preview: (file) => platform.filePreview(file).then((preview) => preview.data_url),
+  cancelTransfer: (id) => platform.cancelTransfer(id).catch(report),
+  dismissTransfer: (id) => store.dispatch({ type: "dismiss_transfer", id }),
+  openDownload: (path) => platform.openDownload(path).catch(report),
+  startSnip: () => platform.startSnip().catch(report),
+  pasteScreenshot: () => platform.pasteScreenshot().catch(report),
+  sendSnip(marks) {
+    const id = store.state.activeId;
+    if (!id) return;
+    platform
+      .sendSnip(id, marks)
+      .then(() => store.dispatch({ type: "snip", preview: null }))
+      .catch(report);
+  },
+  discardSnip() {
+    store.dispatch({ type: "snip", preview: null });
+    platform.discardSnip().catch(report);
+  },
 });
 
 /** Asks for the visitor list when a login appears (the core keeps it coming after that, also
@@ -85,6 +105,13 @@ function watchVisitors(state: State): void {
   if (operatorId !== null) platform.watchVisitors().catch(report);
 }
 let watchedBy: string | null = null;
+
+/** Files dropped on the window go into the open chat. */
+function sendDropped(paths: string[]): void {
+  const chat = findChat(store.state, store.state.activeId);
+  if (!chat || chat.closed) return;
+  for (const path of paths) platform.sendFile(chat.summary.id, path).catch(report);
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -171,6 +198,9 @@ async function start(): Promise<void> {
     outboxChanged: (update) => deliver({ type: "outbox", update }),
     ringChanged: (ring) => deliver({ type: "ringing", ids: ring.ringing }),
     chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
+    transferChanged: (update) => deliver({ type: "transfer", update }),
+    filesDropped: ({ paths }) => sendDropped(paths),
+    snipCaptured: (preview) => deliver({ type: "snip", preview }),
   });
   const [composer, emoticons] = await Promise.all([platform.loadComposer(), platform.emoticons()]);
   store.dispatch({ type: "prefs", prefs: composer.prefs });

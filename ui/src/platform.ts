@@ -1,19 +1,22 @@
 // The only module that talks to the Tauri core. Views and the store call these typed
 // functions and never `invoke` with strings of their own; every type comes from the Rust side.
 
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { BlockTarget } from "../../crates/protocol/bindings/BlockTarget";
 import type { CannedDraft } from "../../crates/protocol/bindings/CannedDraft";
 import type { CannedScope } from "../../crates/protocol/bindings/CannedScope";
 import type { Emoticon } from "../../crates/protocol/bindings/Emoticon";
+import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 import type { Status } from "../../crates/protocol/bindings/Status";
 import type { CommandError } from "./bindings/CommandError";
 import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { ComposerState } from "./bindings/ComposerState";
 import { EVENTS, type EventPayloads } from "./bindings/events";
+import type { FilePreview } from "./bindings/FilePreview";
 import type { HistoryChunk } from "./bindings/HistoryChunk";
+import type { Mark } from "./bindings/Mark";
 import type { LoginForm } from "./bindings/LoginForm";
 import type { SessionView } from "./bindings/SessionView";
 import type { StartupState } from "./bindings/StartupState";
@@ -78,6 +81,42 @@ export const saveComposerPrefs = (prefs: ComposerPrefs) => call<null>("save_comp
 export const readClipboard = () => call<string>("read_clipboard");
 /** Puts text on the clipboard. */
 export const writeClipboard = (text: string) => call<null>("write_clipboard", { text });
+/** Opens the native file dialog and sends the chosen files; resolves with their transfer ids. */
+export const pickAndSendFiles = (conversationId: string) =>
+  call<string[]>("pick_and_send_files", { conversation_id: conversationId });
+/** Sends the file at `path` (e.g. dropped on the window); resolves with its transfer id. */
+export const sendFile = (conversationId: string, path: string) =>
+  call<string>("send_file", { conversation_id: conversationId, path });
+/** Downloads a shared file into the Downloads folder; resolves with its transfer id. */
+export const downloadFile = (conversationId: string, file: FileInfo) =>
+  call<string>("download_file", { conversation_id: conversationId, file });
+/** Stops a transfer. */
+export const cancelTransfer = (id: string) => call<null>("cancel_transfer", { id });
+/** Opens a downloaded file with the system's program. */
+export const openDownload = (path: string) => call<null>("open_download", { path });
+/** An image file as a `data:` URL for a preview. */
+export const filePreview = (file: FileInfo) => call<FilePreview>("file_preview", { file });
+
+/** Captures the screens and opens the snipping overlays. */
+export const startSnip = () => call<null>("start_snip");
+/** An overlay shows its frozen frame. */
+export const snipShown = (monitor: number) => call<null>("snip_shown", { monitor });
+/** The selection on an overlay, in the monitor's pixels. */
+export const snipSelect = (monitor: number, x: number, y: number, width: number, height: number) =>
+  call<null>("snip_select", { monitor, x, y, width, height });
+/** Where an overlay loads its monitor's frozen frame. */
+export const snipFrameUrl = (monitor: number) => convertFileSrc(String(monitor), "snip");
+/** Calls `handler` when an overlay is shown again and must load its new frame. */
+export const onSnipFrame = (handler: () => void) => listen("snip://frame", () => handler());
+/** Closes the overlays without a screenshot. */
+export const snipCancel = () => call<null>("snip_cancel");
+/** Takes the clipboard's image as the screenshot to send. */
+export const pasteScreenshot = () => call<null>("paste_screenshot");
+/** Sends the waiting screenshot with its marks; resolves with the transfer id. */
+export const sendSnip = (conversationId: string, marks: Mark[]) =>
+  call<string>("send_snip", { conversation_id: conversationId, marks });
+/** Drops the waiting screenshot. */
+export const discardSnip = () => call<null>("discard_snip");
 
 /** Handlers for every event of the core, by the names in `EVENTS`. */
 export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };

@@ -5,6 +5,7 @@ import type { AgentEvent } from "../../crates/protocol/bindings/AgentEvent";
 import type { Author } from "../../crates/protocol/bindings/Author";
 import type { ConversationEvent } from "../../crates/protocol/bindings/ConversationEvent";
 import type { ConversationSummary } from "../../crates/protocol/bindings/ConversationSummary";
+import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
 import type { ConnectionState } from "../../crates/client/bindings/ConnectionState";
 import type { Delivery } from "../../crates/client/bindings/Delivery";
@@ -12,6 +13,8 @@ import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
 import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { SessionView } from "./bindings/SessionView";
 import { applyVisitorEvent, noVisitors, type VisitorsState } from "./visitors/state";
+import type { SnipPreview } from "./bindings/SnipPreview";
+import type { TransferUpdate } from "./bindings/TransferUpdate";
 
 /** One line in a chat: a message, or a note about what happened (joined, closed...). */
 export type ChatItem =
@@ -26,7 +29,8 @@ export type ChatItem =
       /** For messages this app sent: the outbox's progress. */
       outbox: Delivery | null;
     }
-  | { kind: "note"; key: string; seq: number; at: number; text: string };
+  | { kind: "note"; key: string; seq: number; at: number; text: string }
+  | { kind: "file"; key: string; seq: number; at: number; author: Author; file: FileInfo };
 
 /** One chat tab. */
 export interface Chat {
@@ -65,6 +69,10 @@ export interface State {
   visitors: VisitorsState;
   /** The composer's view settings (kept on this machine). */
   prefs: ComposerPrefs;
+  /** File transfers, newest first (finished ones stay until dismissed). */
+  transfers: TransferUpdate[];
+  /** A screenshot waiting in the composer (to annotate, then send or discard). */
+  snip: SnipPreview | null;
 }
 
 /** Everything that changes the state. */
@@ -84,7 +92,10 @@ export type Action =
   | { type: "dismiss"; conversationId: string }
   | { type: "confirm_close"; conversationId: string | null }
   | { type: "show"; view: State["view"] }
-  | { type: "prefs"; prefs: ComposerPrefs };
+  | { type: "prefs"; prefs: ComposerPrefs }
+  | { type: "transfer"; update: TransferUpdate }
+  | { type: "dismiss_transfer"; id: string }
+  | { type: "snip"; preview: SnipPreview | null };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -98,6 +109,8 @@ export const initialState: State = {
   view: "chats",
   visitors: noVisitors,
   prefs: { spell_check: true, quick_texts: false },
+  transfers: [],
+  snip: null,
 };
 
 /** Applies one action. Never mutates `state`. */
@@ -155,6 +168,18 @@ export function reduce(state: State, action: Action): State {
       return { ...state, view: action.view };
     case "prefs":
       return { ...state, prefs: action.prefs };
+    case "transfer": {
+      const others = state.transfers.filter((t) => t.id !== action.update.id);
+      const known = others.length !== state.transfers.length;
+      const transfers = known
+        ? state.transfers.map((t) => (t.id === action.update.id ? action.update : t))
+        : [action.update, ...others];
+      return { ...state, transfers };
+    }
+    case "snip":
+      return { ...state, snip: action.preview };
+    case "dismiss_transfer":
+      return { ...state, transfers: state.transfers.filter((t) => t.id !== action.id) };
   }
 }
 
@@ -289,6 +314,10 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
         break;
       case "operator_left":
         items = [...items, note(event, `${body.operator.name} left`)];
+        break;
+      case "file":
+        items = [...items, { kind: "file", key: `file-${event.seq}`, seq: event.seq, at: event.at, author: body.author, file: body.file }];
+        if (live && body.author.kind === "visitor" && state.activeId !== chat.summary.id) unread += 1;
         break;
       case "closed":
         summary = { ...summary, state: "closed" };

@@ -16,6 +16,16 @@ function pane(): { pane: ChatPane; actions: ChatActions; composer: HTMLTextAreaE
     readClipboard: vi.fn(async () => "pasted"),
     writeClipboard: vi.fn(async () => undefined),
     manageCanned: vi.fn(),
+    sendFiles: vi.fn(),
+    download: vi.fn(),
+    preview: vi.fn(() => Promise.resolve("data:image/png;base64,")),
+    cancelTransfer: vi.fn(),
+    dismissTransfer: vi.fn(),
+    openDownload: vi.fn(),
+    startSnip: vi.fn(),
+    pasteScreenshot: vi.fn(),
+    sendSnip: vi.fn(),
+    discardSnip: vi.fn(),
   };
   const view = new ChatPane(actions);
   document.body.replaceChildren(view.root);

@@ -12,6 +12,8 @@ export const MAX_URL_BYTES = 2048;
 export const MAX_TITLE_CHARS = 300;
 /** Longest value of one pre-chat survey field, in characters. */
 export const MAX_SURVEY_VALUE_CHARS = 500;
+/** Largest file the server accepts, in bytes (100 MB); an account may set less. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 /** Longest visitor display name, in characters. */
 export const MAX_NAME_CHARS = 80;
 

@@ -7,6 +7,7 @@ export type { ConversationEvent } from "../../crates/protocol/bindings/Conversat
 export type { ConversationState } from "../../crates/protocol/bindings/ConversationState";
 export type { EventBody } from "../../crates/protocol/bindings/EventBody";
 export type { Invitation } from "../../crates/protocol/bindings/Invitation";
+export type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 export type { OperatorRef } from "../../crates/protocol/bindings/OperatorRef";
 export type { PageInfo } from "../../crates/protocol/bindings/PageInfo";
 export type { ProtocolError } from "../../crates/protocol/bindings/ProtocolError";
@@ -14,6 +15,7 @@ export type { ReadMarks } from "../../crates/protocol/bindings/ReadMarks";
 export type { SurveyAnswer } from "../../crates/protocol/bindings/SurveyAnswer";
 export type { SurveyField } from "../../crates/protocol/bindings/SurveyField";
 export type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
+export type { UploadStatus } from "../../crates/protocol/bindings/UploadStatus";
 export type { VisitorConversation } from "../../crates/protocol/bindings/VisitorConversation";
 export type { VisitorEvent } from "../../crates/protocol/bindings/VisitorEvent";
 export type { VisitorRequest } from "../../crates/protocol/bindings/VisitorRequest";

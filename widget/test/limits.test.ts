@@ -24,6 +24,7 @@ describe("limits", () => {
       "MAX_TITLE_CHARS",
       "MAX_SURVEY_VALUE_CHARS",
       "MAX_NAME_CHARS",
+      "MAX_FILE_BYTES",
     ] as const) {
       expect(limits[name], name).toBe(rustConstant("limits.rs", name));
     }

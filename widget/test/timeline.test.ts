@@ -76,3 +76,25 @@ describe("timeline", () => {
     expect(outbox.unsent()).toHaveLength(1);
   });
 });
+
+describe("timeline files", () => {
+  const file = { id: "ab".repeat(32), name: "shot.png", size: 1234, mime: "image/png", preview: true };
+  const shared: ConversationEvent = {
+    seq: 2,
+    at: 2,
+    body: { type: "file", author: { kind: "operator", ...alice }, file },
+  };
+
+  it("lists a shared file with its author", () => {
+    const items = buildTimeline([events[0], shared], [], { delivered: 0, seen: 0 });
+    expect(items).toEqual([
+      { kind: "file", key: "seq:2", seq: 2, author: { kind: "operator", ...alice }, mine: false, file, at: 2, gone: false },
+    ]);
+  });
+
+  it("marks files gone once the chat has ended (they are deleted with it)", () => {
+    const closed: ConversationEvent = { seq: 3, at: 3, body: { type: "closed", by: { kind: "system" } } };
+    const items = buildTimeline([shared, closed], [], { delivered: 0, seen: 0 });
+    expect(items[0]).toMatchObject({ kind: "file", gone: true });
+  });
+});

@@ -2,6 +2,7 @@
 //! app's cold start and memory (`switchboard-desktop-bench`). Each measures real processes.
 
 pub mod desktop;
+pub mod files;
 pub mod memory;
 pub mod peers;
 pub mod server;

@@ -59,12 +59,12 @@ pub async fn next<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> anyhow
     }
 }
 
-/// Logs an operator in and opens an agent socket past its Welcome.
+/// Logs an operator in and opens an agent socket past its Welcome; returns it and the token.
 pub async fn operator_socket(
     server: &BenchServer,
     http: &reqwest::Client,
     email: &str,
-) -> anyhow::Result<Socket> {
+) -> anyhow::Result<(Socket, String)> {
     let session: LoginResponse = http
         .post(format!("http://{}/api/v1/login", server.address()))
         .json(&LoginRequest {
@@ -79,33 +79,37 @@ pub async fn operator_socket(
     let mut socket = open(server, "ws/v1/agent").await?;
     let hello = AgentRequest::Hello {
         protocol: PROTOCOL_VERSION,
-        token: session.token,
+        token: session.token.clone(),
         resume: vec![],
     };
     send(&mut socket, &hello).await?;
     let _welcome: AgentEvent = next(&mut socket).await?;
-    Ok(socket)
+    Ok((socket, session.token))
 }
 
 /// Creates `count` operators, logs each in, and sets them Online.
 pub async fn connect_operators(server: &BenchServer, count: usize) -> anyhow::Result<Vec<Socket>> {
-    let http = reqwest::Client::new();
     let mut operators = Vec::with_capacity(count);
     for n in 0..count {
-        let email = format!("operator{n}@bench.example");
-        server.add_operator(&email).await?;
-        let mut socket = operator_socket(server, &http, &email).await?;
-        send(
-            &mut socket,
-            &AgentRequest::SetStatus {
-                req: 0,
-                status: Status::Online,
-            },
-        )
-        .await?;
-        operators.push(socket);
+        operators.push(operator_session(server, n).await?.0);
     }
     Ok(operators)
+}
+
+/// Creates operator number `n`, logs in, opens its socket Online; returns it and its token.
+pub async fn operator_session(server: &BenchServer, n: usize) -> anyhow::Result<(Socket, String)> {
+    let email = format!("operator{n}@bench.example");
+    server.add_operator(&email).await?;
+    let (mut socket, token) = operator_socket(server, &reqwest::Client::new(), &email).await?;
+    send(
+        &mut socket,
+        &AgentRequest::SetStatus {
+            req: 0,
+            status: Status::Online,
+        },
+    )
+    .await?;
+    Ok((socket, token))
 }
 
 /// A visitor socket that has said hello on the demo page.
@@ -144,6 +148,8 @@ pub async fn open_idle_visitors(server: &BenchServer, count: usize) -> anyhow::R
 
 /// Visitors with accepted chats, and the operators who accepted them.
 pub struct Chats {
+    /// The conversations, in the order they started.
+    pub ids: Vec<String>,
     visitors: Vec<Socket>,
     operators: Vec<Socket>,
 }
@@ -159,6 +165,7 @@ pub async fn start_chats(
     }
     let count = operators.len();
     let mut visitors = Vec::with_capacity(pairs);
+    let mut ids = Vec::with_capacity(pairs);
     for n in 0..pairs {
         let mut socket = visitor(server).await?;
         send(
@@ -184,7 +191,7 @@ pub async fn start_chats(
             operator,
             &AgentRequest::Accept {
                 req,
-                conversation_id: id,
+                conversation_id: id.clone(),
             },
         )
         .await?;
@@ -199,8 +206,10 @@ pub async fn start_chats(
             }
         }
         visitors.push(socket);
+        ids.push(id);
     }
     Ok(Chats {
+        ids,
         visitors,
         operators,
     })

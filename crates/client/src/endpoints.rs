@@ -15,6 +15,11 @@ pub(crate) fn logout(server: &Url) -> Result<Url, ClientError> {
     http_endpoint(server, "api/v1/logout")
 }
 
+/// `POST` here to announce an upload; `files/{id}` appends, downloads or cancels.
+pub(crate) fn files(server: &Url) -> Result<Url, ClientError> {
+    http_endpoint(server, "api/v1/files")
+}
+
 /// The agent WebSocket: `ws://` for an `http://` server, `wss://` for `https://`.
 pub(crate) fn agent_socket(server: &Url) -> Result<Url, ClientError> {
     let mut url = base(server)?.join("ws/v1/agent").map_err(|_| bad(server))?;

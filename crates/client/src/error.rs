@@ -29,6 +29,9 @@ pub enum ClientError {
     /// The server URL cannot be used (wrong scheme, cannot hold a path).
     #[error("unusable server address {0}")]
     BadUrl(String),
+    /// A local file could not be read or written.
+    #[error("file error: {0}")]
+    File(String),
     /// The server answered something this client does not understand.
     #[error("unexpected answer from the server: {0}")]
     UnexpectedResponse(String),

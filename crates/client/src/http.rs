@@ -54,7 +54,7 @@ fn client() -> Result<reqwest::Client, ClientError> {
 }
 
 /// Maps a non-success response to an error: the server's [`HttpError`] body when it sent one.
-fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
+pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
     match serde_json::from_slice::<HttpError>(body) {
         Ok(HttpError { error }) if error.code == ErrorCode::Unauthorized => {
             ClientError::Unauthorized

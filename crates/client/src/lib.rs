@@ -29,6 +29,7 @@ mod backoff;
 mod connection;
 mod endpoints;
 mod error;
+mod files;
 mod http;
 mod outbox;
 mod tracker;
@@ -48,6 +49,7 @@ use url::Url;
 
 use connection::{Answer, Command, Request};
 pub use error::ClientError;
+pub use files::{FileTransfers, Progress};
 
 /// How long a request waits for the server's answer before it fails with
 /// [`ClientError::Timeout`].

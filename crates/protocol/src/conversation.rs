@@ -146,11 +146,35 @@ pub enum EventBody {
         /// Who left.
         operator: OperatorRef,
     },
+    /// A file was shared (its upload completed). Fetch it from `GET /api/v1/files/{id}`.
+    File {
+        /// Who shared it.
+        author: Author,
+        /// What was shared.
+        file: FileInfo,
+    },
     /// The conversation ended.
     Closed {
         /// Who ended it.
         by: Author,
     },
+}
+
+/// A file shared in a conversation. Files live only as long as their conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FileInfo {
+    /// Unguessable file id (64 hex digits).
+    pub id: String,
+    /// The file name as given by the sender, without any path.
+    pub name: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// The type the server serves it as (derived from the name, never from the sender).
+    pub mime: String,
+    /// Whether clients may show it inline as an image preview (PNG, JPEG, GIF, WebP only;
+    /// never SVG or HTML).
+    pub preview: bool,
 }
 
 /// A pre-chat survey field, configured in the account settings.

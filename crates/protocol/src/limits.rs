@@ -7,6 +7,8 @@ pub const MAX_MESSAGE_BYTES: usize = 8 * 1024;
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// Largest file an account may allow, in bytes (100 MB).
 pub const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+/// Longest file name kept for a shared file, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 200;
 /// Messages per second a single connection may send before frames are refused.
 pub const MESSAGES_PER_SECOND: u32 = 20;
 /// Burst of messages a connection may send at once.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use switchboard_protocol::http::{HttpError, LoginRequest, LoginResponse};
+use switchboard_protocol::http::{HttpError, LoginRequest, LoginResponse, NewUpload, UploadStatus};
 use switchboard_protocol::{AgentEvent, AgentRequest, Emoticon, VisitorEvent, VisitorRequest};
 use ts_rs::{Config, TS};
 
@@ -18,6 +18,8 @@ fn export_root_types(dir: &Path) {
     LoginResponse::export_all(&cfg).expect("export LoginResponse");
     HttpError::export_all(&cfg).expect("export HttpError");
     Emoticon::export_all(&cfg).expect("export Emoticon");
+    NewUpload::export_all(&cfg).expect("export NewUpload");
+    UploadStatus::export_all(&cfg).expect("export UploadStatus");
 }
 
 fn read_ts_files(dir: &Path) -> BTreeMap<String, String> {

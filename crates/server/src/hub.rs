@@ -23,12 +23,16 @@ use switchboard_protocol::{
 use tokio::sync::mpsc;
 
 use crate::arrival::Arrival;
+use crate::files::Files;
 use crate::settings::Settings;
 use crate::store::{Appended, NewConversation, OperatorRecord, Store, StoreError};
 use crate::{auth, text, validate};
 
 mod visitors;
 pub use visitors::TrackingConfig;
+mod files;
+
+pub use files::{file_error, Party};
 
 /// A serialized frame on its way to a socket.
 pub type Frame = Utf8Bytes;
@@ -87,6 +91,7 @@ pub struct Hub {
     store: Store,
     settings: Settings,
     tokens: auth::VisitorTokens,
+    files: Files,
     live: Mutex<Live>,
     writer: tokio::sync::Mutex<()>,
     next_socket: AtomicU64,
@@ -222,12 +227,15 @@ impl Live {
 }
 
 impl Hub {
-    /// Loads open conversations from the store and starts with nobody connected.
+    /// Loads open conversations from the store and starts with nobody connected. Files left
+    /// behind by chats that closed while the server was down are deleted.
     pub async fn load(
         store: Store,
         settings: Settings,
         tokens: auth::VisitorTokens,
+        files: Files,
     ) -> Result<Hub, StoreError> {
+        files.remove_closed(None).await;
         let mut live = Live::default();
         for stored in store.open_conversations().await? {
             let summary = ConversationSummary {
@@ -264,6 +272,7 @@ impl Hub {
             store,
             settings,
             tokens,
+            files,
             live: Mutex::new(live),
             writer: tokio::sync::Mutex::new(()),
             next_socket: AtomicU64::new(1),
@@ -681,6 +690,7 @@ impl Hub {
         };
         self.commit(conversation_id, EventBody::Closed { by }, |_, _| {})
             .await?;
+        self.files.remove_closed(Some(conversation_id)).await;
         let mut live = self.live();
         let stopped = frame_of(&AgentEvent::RingStopped {
             conversation_id: conversation_id.to_string(),

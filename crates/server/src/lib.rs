@@ -5,6 +5,7 @@ pub mod arrival;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod geo;
 pub mod hub;
 pub mod routes;
@@ -44,7 +45,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         grace: Duration::from_secs(config.visitor_grace_secs),
         trusted_proxies: config.trusted_proxies.clone(),
     };
-    let hub = hub::Hub::load(store, settings, tokens).await?;
+    let files = files::Files::new(config.data_dir().join("files"), store.clone());
+    let hub = hub::Hub::load(store, settings, tokens, files).await?;
     let hub = Arc::new(hub.with_tracking(tracking).await?);
     tokio::spawn(hub.clone().sweep_visitors_forever());
     let app = routes::router(routes::AppState::new(hub), &config.widget_dir)

@@ -1,6 +1,7 @@
 //! Account settings stored in the database: the pre-chat survey, the widget origin allowlist,
 //! and the server's own secret for signing visitor tokens.
 
+use switchboard_protocol::limits::MAX_FILE_BYTES;
 use switchboard_protocol::SurveyField;
 
 use crate::store::{Store, StoreError};
@@ -10,6 +11,7 @@ pub const EDITABLE: &[(&str, &str)] = &[
     ("survey", "JSON array of pre-chat survey fields: [{\"key\",\"label\",\"kind\":\"text|email|textarea\",\"required\"}]"),
     ("allowed_origins", "comma-separated origins allowed to embed the widget (empty: any)"),
     ("sneak_peek", "on or off (default): operators see what visitors type before sending, and the widget tells visitors so"),
+    ("max_file_bytes", "largest file a chat may share, in bytes (0: no files; empty: 104857600, the most allowed)"),
 ];
 
 const VISITOR_SECRET: &str = "visitor_token_secret";
@@ -18,7 +20,7 @@ const VISITOR_SECRET: &str = "visitor_token_secret";
 #[derive(Debug, thiserror::Error)]
 pub enum SettingError {
     /// The key is not a known setting.
-    #[error("unknown setting '{0}' (known: survey, allowed_origins, sneak_peek)")]
+    #[error("unknown setting '{0}' (known: survey, allowed_origins, sneak_peek, max_file_bytes)")]
     UnknownKey(String),
     /// The value does not fit the setting.
     #[error("invalid value for '{key}': {reason}")]
@@ -68,6 +70,16 @@ impl Settings {
         Ok(self.store.setting("sneak_peek").await?.as_deref() == Some("on"))
     }
 
+    /// The largest file a chat may share, in bytes (0: sending files is turned off).
+    pub async fn max_file_bytes(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .store
+            .setting("max_file_bytes")
+            .await?
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(MAX_FILE_BYTES))
+    }
+
     /// The secret that signs visitor tokens, created on first use.
     pub async fn visitor_secret(&self) -> Result<String, StoreError> {
         if let Some(secret) = self.store.setting(VISITOR_SECRET).await? {
@@ -109,6 +121,14 @@ impl Settings {
             "sneak_peek" => {
                 if !matches!(value, "on" | "off") {
                     return Err(invalid("use on or off".into()));
+                }
+            }
+            "max_file_bytes" => {
+                let bytes: u64 = value.trim().parse().map_err(|_| {
+                    invalid("expected a number of bytes, e.g. 10485760 for 10 MB".into())
+                })?;
+                if bytes > MAX_FILE_BYTES {
+                    return Err(invalid(format!("at most {MAX_FILE_BYTES} bytes (100 MB)")));
                 }
             }
             _ => return Err(SettingError::UnknownKey(key.to_string())),

@@ -143,6 +143,11 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// The connection pool, for modules that keep their own tables (files).
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     // ---- operators -------------------------------------------------------------------------
 
     /// Adds an operator; fails with [`StoreError::Duplicate`] if the email is taken.

@@ -4,5 +4,7 @@
 pub mod account;
 pub mod chat;
 pub mod composer;
+pub mod files;
 pub mod links;
+pub mod snip;
 pub mod visitors;

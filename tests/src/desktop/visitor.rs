@@ -1,7 +1,9 @@
 //! A visitor in scenario terms (call, say, read the operator's answer, come back), on top of
 //! the raw widget socket of [`crate::wire`].
 
-use switchboard_protocol::{Author, EventBody, SurveyAnswer, VisitorEvent, VisitorRequest};
+use switchboard_protocol::{
+    Author, EventBody, FileInfo, SurveyAnswer, VisitorEvent, VisitorRequest,
+};
 
 use crate::server::TestServer;
 use crate::wire::RawVisitor;
@@ -58,6 +60,19 @@ impl Visitor {
             token: visitor_token,
             online,
         })
+    }
+
+    /// Waits for the next file shared in the chat.
+    pub async fn shared_file(&mut self) -> anyhow::Result<FileInfo> {
+        self.socket
+            .wait_for(|event| match event {
+                VisitorEvent::Event { event, .. } => match &event.body {
+                    EventBody::File { file, .. } => Some(file.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .await
     }
 
     /// Calls (starts a chat), giving `name` in the pre-chat survey.

@@ -2,11 +2,14 @@
 
 import type { AgentEvent } from "../../../crates/protocol/bindings/AgentEvent";
 import type { ConnectionState } from "../../../crates/client/bindings/ConnectionState";
+import type { DroppedFiles } from "./DroppedFiles";
 import type { OpenChat } from "./OpenChat";
 import type { OutboxUpdate } from "../../../crates/client/bindings/OutboxUpdate";
 import type { RingState } from "./RingState";
 import type { SessionEnded } from "./SessionEnded";
 import type { SessionView } from "./SessionView";
+import type { SnipPreview } from "./SnipPreview";
+import type { TransferUpdate } from "./TransferUpdate";
 
 /** The events of the core, by key. */
 export const EVENTS = {
@@ -17,6 +20,9 @@ export const EVENTS = {
   outboxChanged: "outbox://changed",
   ringChanged: "ring://changed",
   chatOpen: "chat://open",
+  transferChanged: "transfer://changed",
+  filesDropped: "files://dropped",
+  snipCaptured: "snip://captured",
 } as const;
 
 /** The payload of each event. */
@@ -28,4 +34,7 @@ export type EventPayloads = {
   outboxChanged: OutboxUpdate;
   ringChanged: RingState;
   chatOpen: OpenChat;
+  transferChanged: TransferUpdate;
+  filesDropped: DroppedFiles;
+  snipCaptured: SnipPreview;
 };

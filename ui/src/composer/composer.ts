@@ -119,6 +119,11 @@ export class Composer {
     this.toolbar.querySelectorAll("button").forEach((button) => (button.disabled = disabled));
   }
 
+  /** Adds more tools (e.g. files and screenshots) at the end of the toolbar. */
+  addTools(...buttons: HTMLButtonElement[]): void {
+    this.toolbar.append(el("span", "toolbar-separator"), ...buttons);
+  }
+
   focus(): void {
     if (!this.input.disabled) this.input.focus();
   }

@@ -1,15 +1,21 @@
 // One chat's pane: who the visitor is, Accept/Decline for a ringing call, the messages with
 // their times, senders and delivery state, whether the visitor is typing (and what, when the
-// account allows a sneak peek), and the composer.
+// account allows a sneak peek), shared files, a screenshot waiting to be sent, and the composer
+// with the file and screenshot tools.
 
 import type { ConversationSummary } from "../../../crates/protocol/bindings/ConversationSummary";
 import type { Operator } from "../../../crates/protocol/bindings/Operator";
 import { Composer, type ComposerActions } from "../composer/composer";
 import { el, formatTime, renderSpans } from "../format";
 import { authorName, deliveryState, type Chat, type ChatItem } from "../store";
+import { ImageViewer, renderFileItem, type FileActions } from "./files";
+import { SnipPanel, type SnipActions } from "./snip";
 
 /** What the chat pane asks of the app. */
-export interface ChatActions extends ComposerActions {
+export interface ChatActions extends ComposerActions, FileActions, SnipActions {
+  sendFiles(conversationId: string): void;
+  startSnip(): void;
+  pasteScreenshot(): void;
   accept(conversationId: string): void;
   decline(conversationId: string): void;
   requestClose(conversationId: string): void;
@@ -32,6 +38,8 @@ export class ChatPane {
   private typing = el("p", "typing-indicator", undefined, "typing-indicator");
   private sneakPeek = el("p", "sneak-peek", undefined, "sneak-peek");
   readonly composer: Composer;
+  readonly viewer = new ImageViewer();
+  readonly snip: SnipPanel;
   private operator: Pick<Operator, "name" | "email"> = { name: "", email: "" };
   private headerKey = "";
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
@@ -47,7 +55,40 @@ export class ChatPane {
     this.sneakPeek.dir = "auto";
     this.sneakPeek.title = "What the visitor is typing (not sent yet)";
     const empty = el("p", "chat-empty", "No chat selected. Calls appear here as tabs.", "no-chat");
-    this.root.append(empty, this.header, this.messages, this.typing, this.sneakPeek, this.composer.root);
+    this.snip = new SnipPanel(actions);
+    this.addFileTools();
+    this.root.append(
+      empty,
+      this.header,
+      this.messages,
+      this.typing,
+      this.sneakPeek,
+      this.snip.root,
+      this.composer.root,
+      this.viewer.root,
+    );
+  }
+
+  /** Send file, Screenshot and Paste screenshot in the composer's toolbar; an image pasted
+   * into the input (Ctrl+V) is sent as a screenshot. */
+  private addFileTools(): void {
+    const sendFile = el("button", "tool", "Send file…", "send-file");
+    sendFile.title = "Send a file (up to 100 MB) — or drop files onto the window";
+    sendFile.addEventListener("click", () => this.shown.id && this.actions.sendFiles(this.shown.id));
+    const snip = el("button", "tool", "Screenshot", "start-snip");
+    snip.title = "Select an area of the screen (Ctrl+Shift+S, also from other apps)";
+    snip.addEventListener("click", () => this.actions.startSnip());
+    const paste = el("button", "tool", "Paste screenshot", "paste-screenshot");
+    paste.title = "Send the image on the clipboard (or Ctrl+V in the message box)";
+    paste.addEventListener("click", () => this.actions.pasteScreenshot());
+    this.composer.addTools(sendFile, snip, paste);
+    this.composer.input.addEventListener("paste", (event) => {
+      const items = Array.from(event.clipboardData?.items ?? []);
+      if (items.some((item) => item.type.startsWith("image/"))) {
+        event.preventDefault();
+        this.actions.pasteScreenshot();
+      }
+    });
   }
 
   /** The logged-in operator, for placeholders such as `{operator.name}`. */
@@ -125,6 +166,7 @@ export class ChatPane {
       return li;
     }
     const mine = item.author.kind === "operator" && (item.author.id === operatorId || item.author.id === "");
+    if (item.kind === "file") return renderFileItem(item, chat.summary.id, mine, chat.closed, this.actions, this.viewer);
     const li = el("li", `message ${mine ? "mine" : item.author.kind}`, undefined, "message");
     li.dataset.key = item.key;
     if (item.seq !== null) li.dataset.seq = String(item.seq);

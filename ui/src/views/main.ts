@@ -17,6 +17,7 @@ import { ArchiveDialog } from "./archive";
 import { ChatPane, type ChatActions } from "./chat";
 import { VisitorSidebar, type SidebarActions } from "./visitor-sidebar";
 import { VisitorsPage, type VisitorsActions } from "./visitors";
+import { TransferList } from "./files";
 
 /** What the main window asks of the app. */
 export interface MainActions
@@ -56,6 +57,7 @@ export class MainView {
   private body = el("div", "body");
   private navChats = el("button", "nav-button", "Chats", "nav-chats");
   private navVisitors = el("button", "nav-button", "Visitors", "nav-visitors");
+  private transfers: TransferList;
   private dialog = el("div", "dialog-backdrop", undefined, "confirm-close");
   private lastTabs: Chat[] | null = null;
   private lastActive: string | null = null;
@@ -80,6 +82,7 @@ export class MainView {
     this.archive = new ArchiveDialog((href) => actions.openLink(href));
     this.navChats.addEventListener("click", () => actions.show("chats"));
     this.navVisitors.addEventListener("click", () => actions.show("visitors"));
+    this.transfers = new TransferList(actions);
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
       option.value = value;
@@ -104,7 +107,7 @@ export class MainView {
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
-    sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs);
+    sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs, this.transfers.root);
     this.body.append(sidebar, this.pane.root, this.quickTexts.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
     this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.dialog, this.archive.root, this.manager.root);
@@ -185,6 +188,8 @@ export class MainView {
     this.navVisitors.setAttribute("aria-current", String(state.view === "visitors"));
     this.visitorsPage.update(state.visitors);
     this.visitorSidebar.update(active?.summary, active && state.visitors.byId.get(active.summary.visitor.id));
+    this.transfers.update(state.transfers);
+    this.pane.snip.update(state.snip);
     this.renderDialog(state);
   }
 
@@ -280,6 +285,6 @@ function tabDetail(chat: Chat): string {
   if (chat.closed) return "Ended";
   if (chat.summary.state === "ringing") return "Incoming call";
   const last = [...chat.items].reverse().find((item) => item.kind === "message");
-  if (last && last.kind === "message") return last.spans.map((span) => span.text).join("").slice(0, 60);
+  if (last?.kind === "message") return last.spans.map((span) => span.text).join("").slice(0, 60);
   return "Chat";
 }

@@ -3,7 +3,7 @@
  * operators' read marks: one item per message or notice, in order, each with a stable key so
  * the view can update items in place.
  */
-import type { Author, ConversationEvent, ReadMarks, TextSpan } from "../protocol";
+import type { Author, ConversationEvent, FileInfo, ReadMarks, TextSpan } from "../protocol";
 import type { OutboxEntry } from "./outbox";
 
 /** Delivery progress of one of the visitor's own messages. */
@@ -46,8 +46,27 @@ export interface NoticeItem {
   readonly at: number;
 }
 
+/** A file shared in the chat: a download link, with a preview for images. */
+export interface FileItem {
+  readonly kind: "file";
+  /** Stable key: `seq:<n>`. */
+  readonly key: string;
+  /** Server seq. */
+  readonly seq: number;
+  /** Who shared it. */
+  readonly author: Author;
+  /** Whether the visitor shared it. */
+  readonly mine: boolean;
+  /** The file. */
+  readonly file: FileInfo;
+  /** When it was shared. */
+  readonly at: number;
+  /** The chat has ended, so the file is gone from the server. */
+  readonly gone: boolean;
+}
+
 /** One entry of the message list. */
-export type TimelineItem = MessageItem | NoticeItem;
+export type TimelineItem = MessageItem | NoticeItem | FileItem;
 
 /** Delivery of a confirmed own message with `seq`, given the operators' read marks. */
 export function deliveryOf(seq: number, marks: ReadMarks): Delivery {
@@ -102,6 +121,17 @@ function fromEvent(event: ConversationEvent, marks: ReadMarks): TimelineItem | n
         error: null,
       };
     }
+    case "file":
+      return {
+        kind: "file",
+        key: `seq:${event.seq}`,
+        seq: event.seq,
+        author: body.author,
+        mine: body.author.kind === "visitor",
+        file: body.file,
+        at: event.at,
+        gone: false,
+      };
     case "started":
       return null;
     case "operator_joined":
@@ -146,10 +176,11 @@ export function buildTimeline(
 ): TimelineItem[] {
   const items: TimelineItem[] = [];
   const stored = new Set<string>();
+  const closed = events.some((event) => event.body.type === "closed");
   for (const event of events) {
     const item = fromEvent(event, marks);
     if (item) {
-      items.push(item);
+      items.push(item.kind === "file" ? { ...item, gone: closed } : item);
     }
     if (event.body.type === "message") {
       stored.add(event.body.client_msg_id);

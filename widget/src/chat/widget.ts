@@ -12,6 +12,7 @@ import {
   type ConversationEvent,
   type ConversationState,
   type Invitation,
+  type FileInfo,
   type OperatorRef,
   type PageInfo,
   type ProtocolError,
@@ -31,6 +32,7 @@ import { TypingReporter } from "./typing";
 
 /** An operator's "typing" shows at most this long without being repeated. */
 const OPERATOR_TYPING_MS = 8000;
+import { Uploads, type UploadView } from "./uploads";
 
 /** Which part of the chat window shows. */
 export type Screen = "connecting" | "survey" | "chat" | "offline" | "offline-sent";
@@ -47,6 +49,8 @@ export interface ViewModel {
   /** State of the conversation on screen (null before the chat starts). */
   readonly conversationState: ConversationState | null;
   readonly unread: number;
+  /** Files on their way to the chat. */
+  readonly uploads: readonly UploadView[];
   /** A request of this form is on its way. */
   readonly busy: { readonly survey: boolean; readonly offline: boolean };
   /** The server refused the last request of this form. */
@@ -72,6 +76,8 @@ export interface WidgetEnvironment {
   newId(): string;
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Makes upload requests (tests pass fakes; defaults to the browser's). */
+  readonly http?: { createXhr(): XMLHttpRequest; fetch: typeof fetch };
   /** Opens a socket (tests pass a fake; defaults to `WebSocket`). */
   createSocket?(url: string): SocketLike;
   /** Shows the view model. */
@@ -101,6 +107,10 @@ export class Widget {
   private readonly outbox: Outbox;
   private readonly pending = new Map<number, Pending>();
   private readonly inFlight = new Set<string>();
+  private readonly uploads: Uploads;
+  private readonly filesUrl: string;
+  /** Files chosen before the chat started; sent once it has. */
+  private waitingFiles: File[] = [];
   private nextReq = 1;
 
   private page: PageInfo | null = null;
@@ -138,6 +148,16 @@ export class Widget {
   constructor(private readonly env: WidgetEnvironment) {
     this.outbox = new Outbox(env.storage.loadOutbox());
     this.open = env.storage.panelOpen;
+    const files = new URL("/api/v1/files", env.socketUrl.replace(/^ws/, "http"));
+    this.filesUrl = files.href;
+    this.uploads = new Uploads({
+      filesUrl: this.filesUrl,
+      token: () => env.storage.visitorToken,
+      now: () => env.now(),
+      onChange: () => this.render(),
+      createXhr: env.http?.createXhr,
+      fetch: env.http?.fetch,
+    });
     this.connection = new VisitorConnection({
       url: env.socketUrl,
       hello: () => this.hello(),
@@ -236,6 +256,41 @@ export class Widget {
     }
     this.flush();
     this.render();
+  }
+
+  /** Sends a file into the chat, starting the chat first when none is open. */
+  upload(file: File): void {
+    this.waitingFiles.push(file);
+    if (!this.conversationOpen()) {
+      this.startChat([]);
+    }
+    this.flush();
+    this.render();
+  }
+
+  /** Stops an upload (or dismisses a failed one). */
+  cancelUpload(id: string): void {
+    this.uploads.cancel(id);
+  }
+
+  /** Continues an interrupted upload. */
+  resumeUpload(id: string): void {
+    this.uploads.resume(id);
+  }
+
+  /** The link to a shared file, carrying the visitor token (a browser follows it without
+   * headers); `inline` asks for an image preview. */
+  fileLink(file: FileInfo, inline: boolean): string | null {
+    const token = this.env.storage.visitorToken;
+    if (token === null) {
+      return null;
+    }
+    const url = new URL(`${this.filesUrl}/${encodeURIComponent(file.id)}`);
+    url.searchParams.set("visitor", token);
+    if (inline) {
+      url.searchParams.set("inline", "1");
+    }
+    return url.href;
   }
 
   /** Sends a refused message again (starting the chat again if that was refused). */
@@ -339,6 +394,9 @@ export class Widget {
     const conversation = this.conversation;
     if (!this.connection.ready || conversation === null || conversation.state === "closed") {
       return;
+    }
+    for (const file of this.waitingFiles.splice(0)) {
+      this.uploads.start(file, conversation.id);
     }
     for (const entry of this.outbox.unsent()) {
       if (entry.conversationId !== conversation.id || this.inFlight.has(entry.clientMsgId)) {
@@ -506,6 +564,7 @@ export class Widget {
         }
         break;
       case "started":
+      case "file":
         break;
     }
   }
@@ -675,6 +734,7 @@ export class Widget {
       timeline: buildTimeline(this.store.list(), this.outbox.list(), this.marks),
       conversationState: this.conversation?.state ?? null,
       unread: this.unread(),
+      uploads: this.uploads.list(),
       busy: { survey: this.starting !== null, offline: this.offline.text !== null },
       errors: { survey: this.startError, offline: this.offline.error },
       invitation: this.conversationOpen() ? null : this.invitation,

@@ -7,12 +7,15 @@
 //! cargo build --release -p switchboard-server -p switchboard-bench
 //! target/release/switchboard-bench --idle 10000 --pairs 1000 --rate 1000 --seconds 20
 //! ```
+//!
+//! `--files` runs the file transfer benchmark instead: a 100 MB upload and download through the
+//! server beside a raw HTTP upload to the same disk.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use switchboard_bench::{peers, server, stats};
+use switchboard_bench::{files, peers, server, stats};
 
 /// Load benchmark for switchboard-server.
 #[derive(Debug, Parser)]
@@ -36,6 +39,9 @@ struct Args {
     /// Length of the chatting phase.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Run the file transfer benchmark (100 MB up and down, beside a raw HTTP upload) instead.
+    #[arg(long)]
+    files: bool,
 }
 
 #[tokio::main]
@@ -45,6 +51,9 @@ async fn main() -> anyhow::Result<()> {
     rlimit::increase_nofile_limit(wanted_files)?;
     let server = server::BenchServer::start(&args.server_bin).await?;
     println!("server pid {} on {}", server.pid(), server.address());
+    if args.files {
+        return files::run(&server).await;
+    }
 
     let operators = peers::connect_operators(&server, args.operators).await?;
     let base_kib = server.rss_kib()?;

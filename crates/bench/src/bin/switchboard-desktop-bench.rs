@@ -137,7 +137,7 @@ async fn fill_chats(server: &BenchServer, chats: usize, messages: u32) -> anyhow
     let http = reqwest::Client::new();
     let mut pairs = Vec::with_capacity(chats);
     for _ in 0..chats {
-        let mut operator = peers::operator_socket(server, &http, OPERATOR).await?;
+        let (mut operator, _) = peers::operator_socket(server, &http, OPERATOR).await?;
         let mut visitor = peers::visitor(server).await?;
         peers::send(
             &mut visitor,

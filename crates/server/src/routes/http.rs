@@ -15,7 +15,7 @@ use super::AppState;
 use crate::{auth, now_millis};
 
 /// An HTTP error with a JSON [`HttpError`] body.
-pub struct ApiError(StatusCode, ProtocolError);
+pub struct ApiError(pub StatusCode, pub ProtocolError);
 
 impl ApiError {
     fn new(status: StatusCode, code: ErrorCode, message: &str) -> Self {

@@ -2,6 +2,7 @@
 //! Routing lives here in one place.
 
 mod agent;
+mod files;
 mod http;
 mod socket;
 mod visitor;
@@ -9,6 +10,7 @@ mod visitor;
 use std::path::Path;
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::Router;
@@ -43,6 +45,16 @@ pub fn router(state: AppState, widget_dir: &Path) -> Router {
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api/v1/login", post(http::login))
         .route("/api/v1/logout", post(http::logout))
+        .route("/api/v1/files", post(files::create))
+        .route(
+            "/api/v1/files/{id}",
+            get(files::download)
+                .patch(files::append)
+                .delete(files::cancel)
+                // the upload handler counts the bytes itself against the announced size
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/files/{id}/upload", get(files::progress))
         .route("/ws/v1/agent", get(agent::upgrade))
         .route("/ws/v1/visitor", get(visitor::upgrade))
         .route("/", get(|| async { Redirect::temporary("/demo/") }))

@@ -3,8 +3,13 @@
  * keeps its element from "sending" to "seen" and nothing is ever shown twice. Text goes into the
  * DOM only through `renderSpans` (text nodes and anchors).
  */
+import type { FileInfo } from "../../protocol";
 import { renderSpans } from "../spans";
-import type { Delivery, MessageItem, NoticeItem, TimelineItem } from "../timeline";
+import type { Delivery, FileItem, MessageItem, NoticeItem, TimelineItem } from "../timeline";
+import { formatBytes } from "../uploads";
+
+/** The link to a shared file (`inline` for an image preview), or null without a token. */
+export type FileLink = (file: FileInfo, inline: boolean) => string | null;
 
 const DELIVERY_LABEL: Record<Delivery, string> = {
   sending: "Sending…",
@@ -31,6 +36,7 @@ export class MessageList {
   constructor(
     private readonly list: HTMLElement,
     private readonly onRetry: (clientMsgId: string) => void,
+    private readonly fileLink: FileLink,
   ) {}
 
   /** Shows exactly `items`, in order. */
@@ -45,8 +51,8 @@ export class MessageList {
     let previous: Element | null = null;
     let previousAuthor = "";
     for (const item of items) {
-      const authorKey = item.kind === "message" ? authorId(item) : "";
-      const showAuthor = item.kind === "message" && !item.mine && authorKey !== previousAuthor;
+      const authorKey = item.kind === "notice" ? "" : authorId(item);
+      const showAuthor = item.kind !== "notice" && !item.mine && authorKey !== previousAuthor;
       const element = this.upsert(item, showAuthor);
       const expected: Element | null = previous ? previous.nextElementSibling : this.list.firstElementChild;
       if (expected !== element) {
@@ -72,6 +78,8 @@ export class MessageList {
     element.replaceChildren();
     if (item.kind === "notice") {
       this.fillNotice(element, item);
+    } else if (item.kind === "file") {
+      this.fillFile(element, item, showAuthor);
     } else {
       this.fillMessage(element, item, showAuthor);
     }
@@ -84,6 +92,63 @@ export class MessageList {
     element.dataset.testid = "notice";
     element.dataset.seq = String(item.seq);
     element.textContent = item.text;
+  }
+
+  private fillFile(element: HTMLLIElement, item: FileItem, showAuthor: boolean): void {
+    const doc = element.ownerDocument;
+    element.className = `sb-msg sb-file ${item.mine ? "sb-msg--mine" : "sb-msg--theirs"}`;
+    element.dataset.testid = "file";
+    element.dataset.author = item.author.kind;
+    element.dataset.key = item.key;
+    element.dataset.seq = String(item.seq);
+    if (showAuthor) {
+      const author = doc.createElement("span");
+      author.className = "sb-msg-author";
+      author.textContent = item.author.kind === "system" ? "" : item.author.name;
+      element.append(author);
+    }
+    const bubble = doc.createElement("div");
+    bubble.className = "sb-msg-text";
+    const download = item.gone ? null : this.fileLink(item.file, false);
+    const preview = item.gone || !item.file.preview ? null : this.fileLink(item.file, true);
+    if (preview !== null) {
+      const open = doc.createElement("a");
+      open.href = preview;
+      open.target = "_blank";
+      open.rel = "noopener noreferrer";
+      open.className = "sb-file-preview";
+      open.title = `Open ${item.file.name} full size`;
+      const image = doc.createElement("img");
+      image.src = preview;
+      image.alt = item.file.name;
+      image.dataset.testid = "file-preview";
+      open.append(image);
+      bubble.append(open);
+    }
+    let name: HTMLElement;
+    if (download === null) {
+      name = doc.createElement("span");
+    } else {
+      const link = doc.createElement("a");
+      link.href = download;
+      link.download = item.file.name;
+      link.rel = "noopener noreferrer";
+      name = link;
+    }
+    name.className = "sb-file-name";
+    name.dataset.testid = "file-link";
+    name.textContent = item.file.name;
+    const size = doc.createElement("span");
+    size.className = "sb-file-size";
+    size.textContent = item.gone ? " · deleted when the chat ended" : ` · ${formatBytes(item.file.size)}`;
+    bubble.append(name, size);
+    const meta = doc.createElement("span");
+    meta.className = "sb-msg-meta";
+    const time = doc.createElement("time");
+    time.dateTime = new Date(item.at).toISOString();
+    time.textContent = timeFormat.format(item.at);
+    meta.append(time);
+    element.append(bubble, meta);
   }
 
   private fillMessage(element: HTMLLIElement, item: MessageItem, showAuthor: boolean): void {
@@ -139,6 +204,6 @@ export class MessageList {
   }
 }
 
-function authorId(item: MessageItem): string {
+function authorId(item: MessageItem | FileItem): string {
   return item.author.kind === "operator" ? `operator:${item.author.id}` : item.author.kind;
 }

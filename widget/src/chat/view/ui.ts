@@ -4,6 +4,8 @@
  * window when it opens or changes screen, back to the chat button when it closes.
  */
 import { MAX_MESSAGE_BYTES, utf8Bytes } from "../../limits";
+import type { FileInfo } from "../../protocol";
+import { formatBytes, type UploadView } from "../uploads";
 import { OFFLINE_FIELDS, validateForm, validateOfflineMessage } from "../survey";
 import type { Screen, ViewModel } from "../widget";
 import { FieldsView } from "./form";
@@ -21,6 +23,10 @@ export interface UiActions {
   newChat(): void;
   sendOfflineMessage(name: string, email: string, text: string): void;
   dismissInvitation(): void;
+  upload(file: File): void;
+  cancelUpload(id: string): void;
+  resumeUpload(id: string): void;
+  fileLink(file: FileInfo, inline: boolean): string | null;
 }
 
 function byId<T extends HTMLElement>(doc: Document, id: string): T {
@@ -58,6 +64,8 @@ export class ChatUi {
   private readonly invitation: InvitationView;
   private readonly typing: HTMLElement;
   private readonly peekNotice: HTMLElement;
+  private readonly uploads: HTMLElement;
+  private readonly fileInput: HTMLInputElement;
   private model: ViewModel | null = null;
 
   /** Binds to the elements of `doc` and wires the visitor's input to `actions`. */
@@ -78,7 +86,13 @@ export class ChatUi {
     this.unread = byId(doc, "sb-unread");
     this.typing = byId(doc, "sb-typing");
     this.peekNotice = byId(doc, "sb-peek-notice");
-    this.messages = new MessageList(this.messagesEl, (id) => actions.retry(id));
+    this.uploads = byId(doc, "sb-uploads");
+    this.fileInput = byId(doc, "sb-file-input");
+    this.messages = new MessageList(
+      this.messagesEl,
+      (id) => actions.retry(id),
+      (file, inline) => actions.fileLink(file, inline),
+    );
     this.surveyFields = new FieldsView(byId(doc, "sb-survey-fields"), "sb-survey");
     this.offlineFields = new FieldsView(byId(doc, "sb-offline-fields"), "sb-offline");
     this.offlineFields.setFields(OFFLINE_FIELDS);
@@ -119,6 +133,13 @@ export class ChatUi {
     this.composer.addEventListener("input", () => {
       this.fitComposer();
       this.actions.typed(this.composer.value);
+    });
+    byId(this.doc, "sb-attach").addEventListener("click", () => this.fileInput.click());
+    this.fileInput.addEventListener("change", () => {
+      for (const file of Array.from(this.fileInput.files ?? [])) {
+        this.actions.upload(file);
+      }
+      this.fileInput.value = "";
     });
   }
 
@@ -199,6 +220,7 @@ export class ChatUi {
     this.peekNotice.hidden = !model.sneakPeek || closed;
     this.renderMessages(model);
     this.invitation.render(model.invitation);
+    this.renderUploads(model.uploads);
     if (model.open && (previous?.open !== true || previous.screen !== model.screen)) {
       this.focusScreen(model.screen);
     }
@@ -254,6 +276,51 @@ export class ChatUi {
     if (atBottom || list.childElementCount !== before) {
       list.scrollTop = list.scrollHeight;
     }
+  }
+
+  private renderUploads(uploads: readonly UploadView[]): void {
+    const doc = this.doc;
+    this.uploads.hidden = uploads.length === 0;
+    this.uploads.replaceChildren(
+      ...uploads.map((upload) => {
+        const item = doc.createElement("li");
+        item.className = "sb-upload";
+        item.dataset.testid = "upload";
+        item.dataset.state = upload.state;
+        const name = doc.createElement("span");
+        name.textContent = upload.name;
+        const bar = doc.createElement("progress");
+        bar.max = upload.size;
+        bar.value = upload.sent;
+        const figures = doc.createElement("span");
+        figures.textContent =
+          upload.state === "sending"
+            ? `${formatBytes(upload.sent)} of ${formatBytes(upload.size)} · ${formatBytes(upload.bytesPerSecond)}/s`
+            : "Not sent";
+        item.append(name, bar, figures);
+        if (upload.state === "failed" && upload.resumable) {
+          item.append(this.uploadButton("Resume", () => this.actions.resumeUpload(upload.id)));
+        }
+        item.append(this.uploadButton(upload.state === "failed" ? "Dismiss" : "Cancel", () => this.actions.cancelUpload(upload.id)));
+        if (upload.error !== null) {
+          const error = doc.createElement("span");
+          error.className = "sb-upload-error";
+          error.setAttribute("role", "alert");
+          error.textContent = upload.error;
+          item.append(error);
+        }
+        return item;
+      }),
+    );
+  }
+
+  private uploadButton(label: string, onClick: () => void): HTMLButtonElement {
+    const button = this.doc.createElement("button");
+    button.type = "button";
+    button.className = "sb-link-button";
+    button.textContent = label;
+    button.addEventListener("click", onClick);
+    return button;
   }
 
   private focusScreen(screen: Screen): void {
