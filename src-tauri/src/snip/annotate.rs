@@ -155,7 +155,8 @@ mod tests {
         );
         assert_eq!(*image.get_pixel(0, 10), RED);
         assert_eq!(*image.get_pixel(5, 5), Rgba([255, 255, 255, 255]));
-        assert_eq!(*image.get_pixel(9, 9), Rgba([255, 247, 153, 255]));
+        // 60 % of the white under it, 40 % of the highlighter yellow (255, 230, 0)
+        assert_eq!(*image.get_pixel(9, 9), Rgba([255, 245, 153, 255]));
     }
 
     #[test]
