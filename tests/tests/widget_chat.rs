@@ -295,6 +295,35 @@ async fn markup_in_messages_shows_as_text() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_file_dropped_onto_the_chat_reaches_the_operator() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut alice = Operator::online(&server, "Alice").await?;
+    let visitor = WidgetVisitor::open(&demo_page(&server, "")?).await?;
+    visitor.start_chat(&[]).await?;
+    visitor.send("here is the log").await?;
+    alice.answer_call().await?;
+
+    visitor.drop_file("error.log", "line 1: it broke").await?;
+    let (name, size) = alice
+        .wait_for(|event| match event {
+            ClientEvent::Server(AgentEvent::Event { event, .. }) => match &event.body {
+                EventBody::File {
+                    author: Author::Visitor { .. },
+                    file,
+                } => Some((file.name.clone(), file.size)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .await?;
+    assert_eq!((name.as_str(), size), ("error.log", 16));
+    visitor
+        .wait_for_css("a[data-testid=file-link][download='error.log']")
+        .await?;
+    visitor.close().await
+}
+
+#[tokio::test]
 async fn widget_reconnects_after_a_server_crash_without_losing_or_repeating_messages(
 ) -> anyhow::Result<()> {
     let mut server = TestServer::start().await?;

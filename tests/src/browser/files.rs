@@ -26,6 +26,30 @@ impl WidgetVisitor {
         Ok(())
     }
 
+    /// Drops a file `name` holding `text` onto the open chat, as a drag from the desktop does
+    /// (the same `dragover` and `drop` events with a `DataTransfer` of files).
+    pub async fn drop_file(&self, name: &str, text: &str) -> anyhow::Result<()> {
+        let accepted = self
+            .client
+            .execute(
+                r#"const [name, text] = arguments;
+                const files = new DataTransfer();
+                files.items.add(new File([text], name, { type: "text/plain" }));
+                const panel = document.getElementById("sb-panel");
+                const over = new DragEvent("dragover", { dataTransfer: files, bubbles: true, cancelable: true });
+                panel.dispatchEvent(over);
+                panel.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+                return over.defaultPrevented;"#,
+                vec![serde_json::json!(name), serde_json::json!(text)],
+            )
+            .await?;
+        anyhow::ensure!(
+            accepted == serde_json::json!(true),
+            "the chat refused the drop"
+        );
+        Ok(())
+    }
+
     /// Waits for the shared file `name` in the chat, fetches its link inside the browser and
     /// returns the bytes that arrived.
     pub async fn download_shared_file(&self, name: &str) -> anyhow::Result<Vec<u8>> {

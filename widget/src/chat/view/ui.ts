@@ -136,11 +136,34 @@ export class ChatUi {
     });
     byId(this.doc, "sb-attach").addEventListener("click", () => this.fileInput.click());
     this.fileInput.addEventListener("change", () => {
-      for (const file of Array.from(this.fileInput.files ?? [])) {
-        this.actions.upload(file);
-      }
+      this.uploadAll(this.fileInput.files);
       this.fileInput.value = "";
     });
+    this.acceptDroppedFiles();
+  }
+
+  /** Files dropped onto the open chat are sent like chosen ones. */
+  private acceptDroppedFiles(): void {
+    const canDrop = (event: DragEvent) =>
+      event.dataTransfer?.types.includes("Files") === true &&
+      this.model?.screen === "chat" &&
+      !this.composerForm.hidden;
+    this.panel.addEventListener("dragover", (event) => {
+      if (!canDrop(event)) return;
+      event.preventDefault();
+      this.panel.classList.add("sb-dropping");
+    });
+    this.panel.addEventListener("dragleave", () => this.panel.classList.remove("sb-dropping"));
+    this.panel.addEventListener("drop", (event) => {
+      this.panel.classList.remove("sb-dropping");
+      if (!canDrop(event)) return;
+      event.preventDefault();
+      this.uploadAll(event.dataTransfer?.files ?? null);
+    });
+  }
+
+  private uploadAll(files: FileList | null): void {
+    for (const file of Array.from(files ?? [])) this.actions.upload(file);
   }
 
   private submitSurvey(): void {
