@@ -7,8 +7,10 @@
 
 pub mod files;
 pub mod link;
+pub mod menu;
 pub mod notifications;
 pub mod visitor;
+pub mod x11;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

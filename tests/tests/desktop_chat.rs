@@ -1,9 +1,11 @@
 //! Taking calls in the desktop app: a visitor calls, the operator is notified and sees a ringing
 //! tab, accepts, and both exchange messages; closing a ringing tab declines the call; closing
-//! an active chat ends it after a confirm; going Away turns the site's chat button offline.
+//! an active chat ends it after a confirm; going Away (from the status
+//! control or the native File menu) turns the site's chat button offline.
 
 use std::time::Duration;
 
+use switchboard_tests::desktop::menu::choose_status_in_file_menu;
 use switchboard_tests::desktop::notifications::{click_newest, NotificationWatch};
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
 use switchboard_tests::desktop::DesktopApp;
@@ -117,6 +119,21 @@ async fn going_away_turns_the_chat_button_offline() -> anyhow::Result<()> {
     app.set_status("away").await?;
     visitor.availability(false).await?;
     app.set_status("online").await?;
+    visitor.availability(true).await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_file_menu_sets_the_status() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let app = online_operator(&server).await?;
+
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.availability(true).await?;
+    choose_status_in_file_menu(&app, "Switchboard", "away").await?;
+    visitor.availability(false).await?;
+    choose_status_in_file_menu(&app, "Switchboard", "online").await?;
     visitor.availability(true).await?;
     app.quit().await?;
     Ok(())

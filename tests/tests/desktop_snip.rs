@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use switchboard_tests::desktop::files::wait_for_window;
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
+use switchboard_tests::desktop::x11::wait_for_window;
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::files::{Credentials, FileApi};
 use switchboard_tests::server::{artifacts_dir, TestServer};

@@ -4,55 +4,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
-use tokio::process::Command;
+use anyhow::bail;
 
-/// How long the dialog may take to appear.
-const DIALOG_WAIT: Duration = Duration::from_secs(20);
+use super::x11::{wait_for_window, window_shown, xdotool};
+
 /// Times the path is typed before giving up.
 const ATTEMPTS: u32 = 3;
 /// How long the dialog may take to close after Enter.
 const ATTEMPT_WAIT: Duration = Duration::from_secs(3);
-
-async fn xdotool(args: &[&str]) -> anyhow::Result<String> {
-    let output = Command::new("xdotool")
-        .args(args)
-        .output()
-        .await
-        .context("running xdotool (package xdotool)")?;
-    if !output.status.success() {
-        bail!(
-            "xdotool {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// Waits for the window titled `title` and returns its X window id.
-pub async fn wait_for_window(title: &str) -> anyhow::Result<String> {
-    let args = ["search", "--sync", "--onlyvisible", "--name", title];
-    let search = xdotool(&args);
-    let found = tokio::time::timeout(DIALOG_WAIT, search)
-        .await
-        .with_context(|| format!("no window titled {title:?} appeared"))??;
-    found
-        .lines()
-        .next()
-        .map(str::to_owned)
-        .with_context(|| format!("no window titled {title:?}"))
-}
-
-/// Whether a window titled `title` is on screen right now.
-async fn window_shown(title: &str) -> anyhow::Result<bool> {
-    let status = Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", title])
-        .output()
-        .await
-        .context("running xdotool (package xdotool)")?
-        .status;
-    Ok(status.success())
-}
 
 /// Chooses `path` in the open file dialog titled `title`. Keys typed while GTK is still
 /// setting the dialog up can be lost, so until the dialog closes the path is typed again into
