@@ -3,12 +3,14 @@
 //! inside `scripts/desktop-session.sh` (display, session bus, unlocked keyring).
 //!
 //! [`visitor`] is the other side of a chat: a raw visitor socket, as the widget would open;
-//! [`notifications`] sees the notifications the app raises; [`link`] is a network link to cut.
+//! [`notifications`] sees the notifications the app raises; [`link`] is a network link to cut;
+//! [`tray`] is the panel that shows the tray icon; [`x11`] and [`menu`] press real keys.
 
 pub mod files;
 pub mod link;
 pub mod menu;
 pub mod notifications;
+pub mod tray;
 pub mod visitor;
 pub mod x11;
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use switchboard_tests::desktop::menu::choose_status_in_file_menu;
 use switchboard_tests::desktop::notifications::{click_newest, NotificationWatch};
+use switchboard_tests::desktop::tray::TrayHost;
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
@@ -136,6 +137,42 @@ async fn the_file_menu_sets_the_status() -> anyhow::Result<()> {
     choose_status_in_file_menu(&app, "Switchboard", "online").await?;
     visitor.availability(true).await?;
     app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_tray_menu_sets_the_status_the_icon_follows_and_quit_goes_offline() -> anyhow::Result<()>
+{
+    let tray = TrayHost::start().await?;
+    let server = TestServer::start().await?;
+    let app = online_operator(&server).await?;
+    let icon = tray.wait_for_icon().await?;
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.availability(true).await?;
+    let online_icon = icon.icon_name().await?;
+
+    icon.click("Away").await?;
+    app.wait_for("[data-testid=main-screen][data-status=away]")
+        .await?;
+    visitor.availability(false).await?;
+    icon.wait_for_icon_change(&online_icon).await?;
+    let checked: Vec<String> = icon
+        .menu_items()
+        .await?
+        .into_iter()
+        .filter(|item| item.checked)
+        .map(|item| item.label)
+        .collect();
+    assert_eq!(checked, ["Away"]);
+
+    icon.click("Online").await?;
+    app.wait_for("[data-testid=main-screen][data-status=online]")
+        .await?;
+    visitor.availability(true).await?;
+
+    icon.click("Quit").await?;
+    visitor.availability(false).await?;
+    icon.wait_until_gone().await?;
     Ok(())
 }
 
