@@ -95,15 +95,16 @@ impl TrayHost {
         let first = tokio::time::timeout(WAIT, async {
             loop {
                 let changed = self.registered.changed.notified();
-                let items = self
+                let first = self
                     .registered
                     .items
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                if let Some(first) = items.first() {
-                    return first.clone();
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .first()
+                    .cloned();
+                if let Some(first) = first {
+                    return first;
                 }
-                drop(items);
                 changed.await;
             }
         })
