@@ -32,6 +32,7 @@ mod error;
 mod files;
 mod http;
 mod outbox;
+mod pacer;
 mod tracker;
 
 use std::time::Duration;
