@@ -70,11 +70,16 @@ impl<Req: Serialize, Ev: DeserializeOwned + std::fmt::Debug> RawSocket<Req, Ev> 
 
     /// The next event, or an error if none arrives within [`WAIT`] or the socket closes.
     pub async fn next(&mut self) -> anyhow::Result<Ev> {
+        tokio::time::timeout(WAIT, self.next_event())
+            .await
+            .context("no frame arrived in time")?
+    }
+
+    /// The next event, however long it takes; an error when the socket closes. Cancel-safe:
+    /// a frame is consumed only when this returns.
+    pub async fn next_event(&mut self) -> anyhow::Result<Ev> {
         loop {
-            let message = tokio::time::timeout(WAIT, self.socket.next())
-                .await
-                .context("no frame arrived in time")?
-                .context("the socket closed")??;
+            let message = self.socket.next().await.context("the socket closed")??;
             match message {
                 Message::Text(text) => {
                     return serde_json::from_str(&text)
