@@ -104,6 +104,24 @@ impl<Req: Serialize, Ev: DeserializeOwned + std::fmt::Debug> RawSocket<Req, Ev> 
         }
     }
 
+    /// Every event until the server closes the socket, and the close code, if any.
+    pub async fn events_until_closed(&mut self) -> anyhow::Result<(Vec<Ev>, Option<u16>)> {
+        let mut events = Vec::new();
+        loop {
+            match tokio::time::timeout(WAIT, self.socket.next()).await? {
+                None | Some(Err(_)) => return Ok((events, None)),
+                Some(Ok(Message::Close(frame))) => {
+                    return Ok((events, frame.map(|f| f.code.into())))
+                }
+                Some(Ok(Message::Text(text))) => events.push(
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("unexpected frame {text}"))?,
+                ),
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
     /// Waits for the server to close the socket; returns the close code, if any.
     pub async fn closed(&mut self) -> anyhow::Result<Option<u16>> {
         loop {
