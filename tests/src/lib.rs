@@ -9,3 +9,4 @@ pub mod files;
 pub mod forwarded;
 pub mod server;
 pub mod wire;
+pub mod xss;
