@@ -1,6 +1,7 @@
 //! Fault soak: visitor/operator pairs chat while the server is killed with SIGKILL and started
 //! again on the same data directory and port, and a chaos proxy drops connections at random.
-//! When the chaos stops, every acknowledged message is stored exactly once at the seq it was
+//! Now and then the proxy also cuts everyone off for a few seconds (a network partition) while
+//! the server stays up. When the chaos stops, every acknowledged message is stored exactly once at the seq it was
 //! acknowledged with, in the order its sender wrote it, and both sides hold every event of
 //! their chat exactly once and in order.
 //!
@@ -31,8 +32,11 @@ use url::Url;
 const PAIRS: usize = 6;
 /// How long the server is killed and connections are dropped.
 const CHAOS: Duration = Duration::from_secs(55);
-/// Time between two server kills, in milliseconds.
-const KILL_EVERY_MS: Range<u64> = 3_000..8_000;
+/// Time between two outages (a server kill or a network partition), in milliseconds.
+const OUTAGE_EVERY_MS: Range<u64> = 3_000..8_000;
+/// How long a network partition lasts, in milliseconds: long enough for the operators'
+/// outboxes to fill up past what the pacer sends at once.
+const PARTITION_MS: Range<u64> = 2_000..6_000;
 /// Time between two dropped connections, in milliseconds.
 const DROP_EVERY_MS: Range<u64> = 100..500;
 /// Time between two messages of one sender, in milliseconds.
@@ -509,11 +513,18 @@ async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_
         }
     });
     let chaos_ends = Instant::now() + CHAOS;
-    let mut kills = 0;
+    let (mut kills, mut partitions) = (0, 0);
     while Instant::now() < chaos_ends {
-        sleep(pause(KILL_EVERY_MS)).await;
-        server.restart().await?;
-        kills += 1;
+        sleep(pause(OUTAGE_EVERY_MS)).await;
+        if rand::random_ratio(1, 4) {
+            proxy.cut();
+            sleep(pause(PARTITION_MS)).await;
+            proxy.mend();
+            partitions += 1;
+        } else {
+            server.restart().await?;
+            kills += 1;
+        }
     }
     dropping.abort();
     writing_tx.send_replace(false);
@@ -559,7 +570,8 @@ async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_
     }
     println!(
         "soak: {PAIRS} pairs, {written} messages written, {acked} acknowledged and each stored \
-         once, {kills} server kills, {} connections dropped by the proxy, {reconnects} reconnects",
+         once, {kills} server kills, {partitions} network partitions, {} connections dropped by \
+         the proxy, {reconnects} reconnects",
         proxy.dropped()
     );
     assert!(kills >= 3, "the server was killed only {kills} times");
