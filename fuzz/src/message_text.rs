@@ -49,9 +49,7 @@ pub fn check(data: &[u8]) {
     assert!(text.len() <= raw.len() * growth, "the text grew too much");
 
     let has_key = raw.contains("/nosmile") || raw.contains("/smile");
-    let has_emoticon = EMOTICONS
-        .iter()
-        .any(|(shortcut, _)| raw.contains(shortcut));
+    let has_emoticon = EMOTICONS.iter().any(|(shortcut, _)| raw.contains(shortcut));
     if !has_key && !has_emoticon {
         assert_eq!(text, raw.trim(), "plain text is left alone");
     }

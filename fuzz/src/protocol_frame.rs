@@ -12,10 +12,8 @@ pub fn check(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(request) = round_trip::<AgentRequest>(text) {
-        if let AgentRequest::Send { text, .. } = &request {
-            let _ = validate::message_text(text);
-        }
+    if let Some(AgentRequest::Send { text, .. }) = round_trip::<AgentRequest>(text) {
+        let _ = validate::message_text(&text);
     }
     if let Some(request) = round_trip::<VisitorRequest>(text) {
         check_visitor(request);
@@ -67,7 +65,11 @@ fn check_visitor(request: VisitorRequest) {
 fn check_page(page: PageInfo) {
     let page = validate::page(page);
     for url in std::iter::once(&page.url).chain(page.referrer.as_ref()) {
-        assert!(url.len() <= MAX_URL_BYTES, "URL of {} bytes kept", url.len());
+        assert!(
+            url.len() <= MAX_URL_BYTES,
+            "URL of {} bytes kept",
+            url.len()
+        );
         assert!(
             url.is_empty() || url.starts_with("http://") || url.starts_with("https://"),
             "non-web URL {url:?} kept"

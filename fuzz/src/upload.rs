@@ -111,7 +111,9 @@ pub fn check(data: &[u8]) {
             id: id.clone(),
             conversation_id: bench.conversation_id.clone(),
             uploader: "visitor:fuzz-visitor".into(),
-            author: Author::Visitor { name: "Fuzz".into() },
+            author: Author::Visitor {
+                name: "Fuzz".into(),
+            },
             name: "fuzz.bin".into(),
             mime: "application/octet-stream".into(),
             size,
@@ -210,7 +212,11 @@ async fn check_stored(bench: &Bench, id: &str, size: u64, model: Option<u64>) {
             assert_eq!(record.received, received);
             assert!(record.received <= size);
             let expected: Vec<u8> = (0..received).map(byte_at).collect();
-            assert_eq!(on_disk, Some(expected), "the stored bytes are the bytes sent");
+            assert_eq!(
+                on_disk,
+                Some(expected),
+                "the stored bytes are the bytes sent"
+            );
         }
     }
 }
