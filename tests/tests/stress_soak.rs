@@ -529,14 +529,27 @@ async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_
     dropping.abort();
     writing_tx.send_replace(false);
 
-    timeout(SETTLE, async {
+    let settled = timeout(SETTLE, async {
         for pair in &mut pairs {
             pair.settle().await?;
         }
         anyhow::Ok(())
     })
-    .await
-    .context("not every written message was acknowledged in time")??;
+    .await;
+    if settled.is_err() {
+        let surprises: Vec<String> = pairs
+            .iter()
+            .flat_map(|pair| {
+                [
+                    pair.operator.borrow().clone(),
+                    pair.visitor.borrow().clone(),
+                ]
+            })
+            .flat_map(|log| log.surprises)
+            .collect();
+        bail!("not every written message was acknowledged in time: {surprises:#?}");
+    }
+    settled??;
     let mut stored = Vec::new();
     for pair in &pairs {
         stored.push(stored_events(&server, &pair.email, &pair.conversation_id).await?);
