@@ -33,6 +33,7 @@ run_stage "unit: widget (vitest)" npm --prefix widget test
 run_stage "unit: ui (vitest)" npm --prefix ui test
 run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
   scripts/desktop-session.sh cargo nextest run --workspace --no-fail-fast
+run_stage "fuzz: saved inputs on stable, then 30 s per target" scripts/fuzz.sh 30
 
 trap - ERR
 printf '\n\033[1;32m==== all Switchboard tests passed ====\033[0m\n'

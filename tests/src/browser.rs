@@ -452,6 +452,11 @@ impl WidgetVisitor {
         Ok(())
     }
 
+    /// The WebDriver session, inside the widget's frame once a page is open.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Saves a PNG screenshot of the browser window (host page and widget) to `path`.
     pub async fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
         let png = self.client.screenshot().await?;

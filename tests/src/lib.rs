@@ -3,8 +3,10 @@
 //! the real desktop app through tauri-driver. Each module owns one of those parts.
 
 pub mod browser;
+pub mod chaos_proxy;
 pub mod desktop;
 pub mod files;
 pub mod forwarded;
 pub mod server;
 pub mod wire;
+pub mod xss;

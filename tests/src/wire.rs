@@ -70,11 +70,16 @@ impl<Req: Serialize, Ev: DeserializeOwned + std::fmt::Debug> RawSocket<Req, Ev> 
 
     /// The next event, or an error if none arrives within [`WAIT`] or the socket closes.
     pub async fn next(&mut self) -> anyhow::Result<Ev> {
+        tokio::time::timeout(WAIT, self.next_event())
+            .await
+            .context("no frame arrived in time")?
+    }
+
+    /// The next event, however long it takes; an error when the socket closes. Cancel-safe:
+    /// a frame is consumed only when this returns.
+    pub async fn next_event(&mut self) -> anyhow::Result<Ev> {
         loop {
-            let message = tokio::time::timeout(WAIT, self.socket.next())
-                .await
-                .context("no frame arrived in time")?
-                .context("the socket closed")??;
+            let message = self.socket.next().await.context("the socket closed")??;
             match message {
                 Message::Text(text) => {
                     return serde_json::from_str(&text)
@@ -95,6 +100,24 @@ impl<Req: Serialize, Ev: DeserializeOwned + std::fmt::Debug> RawSocket<Req, Ev> 
             let event = self.next().await?;
             if let Some(found) = pick(&event) {
                 return Ok(found);
+            }
+        }
+    }
+
+    /// Every event until the server closes the socket, and the close code, if any.
+    pub async fn events_until_closed(&mut self) -> anyhow::Result<(Vec<Ev>, Option<u16>)> {
+        let mut events = Vec::new();
+        loop {
+            match tokio::time::timeout(WAIT, self.socket.next()).await? {
+                None | Some(Err(_)) => return Ok((events, None)),
+                Some(Ok(Message::Close(frame))) => {
+                    return Ok((events, frame.map(|f| f.code.into())))
+                }
+                Some(Ok(Message::Text(text))) => events.push(
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("unexpected frame {text}"))?,
+                ),
+                Some(Ok(_)) => continue,
             }
         }
     }

@@ -4,7 +4,6 @@
 //! `switchboard-agent-cli` answering a call.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
@@ -13,17 +12,17 @@ use anyhow::{bail, Context};
 use switchboard_client::{
     login, logout, AgentClient, ClientError, ClientEvent, ConnectionState, Delivery,
 };
+use switchboard_protocol::limits::{MESSAGES_PER_SECOND, MESSAGE_BURST};
 use switchboard_protocol::{
     AgentEvent, AgentRequest, Author, ConversationEvent, EventBody, Status, VisitorEvent,
     VisitorRequest,
 };
+use switchboard_tests::chaos_proxy::ChaosProxy;
 use switchboard_tests::server::{repo_root, TestServer};
 use switchboard_tests::wire::{RawAgent, RawVisitor};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Command;
-use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
+use tokio::sync::mpsc;
 use url::Url;
 
 const PASSWORD: &str = "operator-password";
@@ -223,70 +222,6 @@ fn count<'a>(texts: impl IntoIterator<Item = &'a str>, wanted: &str) -> usize {
     texts.into_iter().filter(|text| *text == wanted).count()
 }
 
-/// A TCP relay between the client and the server that the test can cut: it closes every
-/// relayed connection and refuses new ones until it is mended. This keeps the client offline
-/// for exactly as long as a scenario needs, with no timing guesses.
-struct Relay {
-    address: SocketAddr,
-    open: watch::Sender<bool>,
-    accept_loop: JoinHandle<()>,
-}
-
-impl Relay {
-    async fn start(server: &TestServer) -> anyhow::Result<Relay> {
-        let base = server.base_url();
-        let upstream = format!(
-            "{}:{}",
-            base.host_str().context("server host")?,
-            base.port().context("server port")?
-        );
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let address = listener.local_addr()?;
-        let (open, open_rx) = watch::channel(true);
-        let accept_loop = tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                if *open_rx.borrow() {
-                    tokio::spawn(relay(client, upstream.clone(), open_rx.clone()));
-                }
-            }
-        });
-        Ok(Relay {
-            address,
-            open,
-            accept_loop,
-        })
-    }
-
-    fn url(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.address)).expect("relay address is a URL")
-    }
-
-    fn cut(&self) {
-        self.open.send_replace(false);
-    }
-
-    fn mend(&self) {
-        self.open.send_replace(true);
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        self.accept_loop.abort();
-    }
-}
-
-/// Copies bytes both ways until either side closes or the relay is cut.
-async fn relay(mut client: TcpStream, upstream: String, mut open: watch::Receiver<bool>) {
-    let Ok(mut server) = TcpStream::connect(&upstream).await else {
-        return;
-    };
-    tokio::select! {
-        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-        _ = open.wait_for(|open| !open) => {}
-    }
-}
-
 #[tokio::test]
 async fn wrong_password_is_refused_and_a_logged_out_token_stops_the_client() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -412,7 +347,7 @@ async fn operator_online_is_rung_accepts_and_chats_both_ways() -> anyhow::Result
 async fn a_dropped_link_and_a_killed_server_mid_chat_lose_nothing_and_repeat_nothing(
 ) -> anyhow::Result<()> {
     let mut server = TestServer::start().await?;
-    let relay = Relay::start(&server).await?;
+    let relay = ChaosProxy::start(&server.base_url()).await?;
     let mut ann = Operator::online(&server, &relay.url(), "ann@example.com").await?;
     let (mut visitor, welcome) = RawVisitor::connect(&server, None, None).await?;
     let token = visitor_token(&welcome)?;
@@ -525,6 +460,66 @@ async fn a_dropped_link_and_a_killed_server_mid_chat_lose_nothing_and_repeat_not
     }
     assert!(stored.values().all(|n| *n == 1), "{stored:?}");
     assert_eq!(stored.len(), 9, "{stored:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn more_queued_messages_than_the_rate_burst_all_go_out_after_a_reconnect(
+) -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let proxy = ChaosProxy::start(&server.base_url()).await?;
+    let mut ann = Operator::online(&server, &proxy.url(), "ann@example.com").await?;
+    let (mut visitor, _) = RawVisitor::connect(&server, None, None).await?;
+    let conversation_id = call(&mut visitor).await?;
+    assert_eq!(ann.wait_for_ringing().await?, conversation_id);
+    ann.client.accept(&conversation_id).await?;
+
+    proxy.cut();
+    ann.wait_for("reconnecting", |event| {
+        matches!(
+            event,
+            ClientEvent::Connection(ConnectionState::Reconnecting { .. })
+        )
+        .then_some(())
+    })
+    .await?;
+    let queued = (MESSAGE_BURST + MESSAGES_PER_SECOND) as usize;
+    let mut waiting = Vec::new();
+    for n in 0..queued {
+        waiting.push(ann.client.send(&conversation_id, &format!("queued {n}"))?);
+    }
+    proxy.mend();
+
+    let mut seqs = Vec::new();
+    while !waiting.is_empty() {
+        let (id, delivery) = ann
+            .wait_for("an outbox update", |event| match event {
+                ClientEvent::Outbox(update) if update.delivery != Delivery::Queued => {
+                    Some((update.client_msg_id.clone(), update.delivery.clone()))
+                }
+                _ => None,
+            })
+            .await?;
+        match delivery {
+            Delivery::Sent { seq } => seqs.push(seq),
+            other => bail!("a queued message was not delivered: {other:?}"),
+        }
+        waiting.retain(|queued_id| *queued_id != id);
+    }
+    assert!(
+        seqs.windows(2).all(|pair| pair[0] < pair[1]),
+        "sent in the order written: {seqs:?}"
+    );
+    let last = format!("queued {}", queued - 1);
+    let messages = visitor_messages_until(&mut visitor, &last).await?;
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|(_, text, _)| text.starts_with("queued"))
+            .count(),
+        queued,
+        "{messages:?}"
+    );
     Ok(())
 }
 

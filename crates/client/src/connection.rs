@@ -29,6 +29,7 @@ use url::Url;
 
 use crate::backoff::Backoff;
 use crate::outbox::Outbox;
+use crate::pacer::Pacer;
 use crate::tracker::Tracker;
 use crate::{endpoints, ClientError, ClientEvent, ConnectionState, HistoryPage};
 
@@ -248,6 +249,10 @@ struct Live {
     ping: Option<u32>,
     /// When the batched receipts go out, if any are due.
     receipts_at: Option<Instant>,
+    /// Keeps the outbox under the server's rate limit on this socket.
+    pacer: Pacer,
+    /// When the outbox may send more, if messages are waiting for the pacer.
+    outbox_at: Option<Instant>,
 }
 
 impl Live {
@@ -260,7 +265,16 @@ impl Live {
             keepalive,
             ping: None,
             receipts_at: None,
+            pacer: Pacer::new(Instant::now()),
+            outbox_at: None,
         }
+    }
+
+    /// The server refused a frame for its rate: wait for the pacer before sending more.
+    fn slow_down(&mut self) {
+        let now = Instant::now();
+        self.pacer.exhaust(now);
+        self.outbox_at = Some(self.pacer.next_token_at());
     }
 
     fn schedule_receipts(&mut self) {
@@ -393,6 +407,7 @@ impl Connection {
     /// Waits for the next thing to do on a connected socket and does it.
     async fn step(&mut self, live: &mut Live) -> Result<(), End> {
         let receipts_at = live.receipts_at;
+        let outbox_at = live.outbox_at;
         tokio::select! {
             frame = live.socket.next() => match frame {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str(&text) {
@@ -412,6 +427,7 @@ impl Connection {
             command = self.commands.recv() => self.on_command(command, live).await,
             _ = live.keepalive.tick() => self.ping(live).await,
             () = until(receipts_at) => self.send_receipts(live).await,
+            () = until(outbox_at) => self.dispatch_outbox(live).await,
         }
     }
 
@@ -435,6 +451,15 @@ impl Connection {
             }
             AgentEvent::Error { req: None, error } if error.code == ErrorCode::Unauthorized => {
                 Err(End::Stop(Stop::Unauthorized))
+            }
+            AgentEvent::Error { req: None, error } if error.code == ErrorCode::RateLimited => {
+                // The server does not say which frame it refused: send every message again
+                // once the pacer allows (a stored one is acknowledged again, not stored twice).
+                self.outbox.requeue();
+                live.slow_down();
+                self.emit(ClientEvent::Server(AgentEvent::Error { req: None, error }))
+                    .await;
+                Ok(())
             }
             AgentEvent::Event {
                 conversation_id,
@@ -503,10 +528,14 @@ impl Connection {
         answer: Result<Option<u32>, ProtocolError>,
         live: &mut Live,
     ) -> Result<(), End> {
+        let waiting = self.outbox.waiting();
         if live.ping == Some(req) {
             live.ping = None;
         } else if let Some(update) = self.outbox.answer(req, answer.clone()) {
             self.emit(ClientEvent::Outbox(update)).await;
+        } else if self.outbox.waiting() > waiting {
+            // rate-limited: it goes out again when the pacer allows
+            live.slow_down();
         } else if let Some(reply) = live.pending.remove(&req) {
             let _ = reply.send(answer.map(|_| Answer::Ack).map_err(ClientError::Server));
         }
@@ -602,15 +631,21 @@ impl Connection {
         }
     }
 
+    /// Sends as many waiting messages as the pacer allows now, and schedules the rest.
     async fn dispatch_outbox(&mut self, live: &mut Live) -> Result<(), End> {
+        live.outbox_at = None;
+        let budget = live.pacer.take(Instant::now(), self.outbox.waiting());
         let mut last_req = self.last_req;
-        let frames = self.outbox.dispatch(|| {
+        let frames = self.outbox.dispatch(budget, || {
             last_req = last_req.wrapping_add(1);
             last_req
         });
         self.last_req = last_req;
         for frame in &frames {
             live.write(frame).await?;
+        }
+        if self.outbox.waiting() > 0 {
+            live.outbox_at = Some(live.pacer.next_token_at());
         }
         Ok(())
     }

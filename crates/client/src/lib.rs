@@ -32,6 +32,7 @@ mod error;
 mod files;
 mod http;
 mod outbox;
+mod pacer;
 mod tracker;
 
 use std::time::Duration;
@@ -167,7 +168,8 @@ impl AgentClient {
     /// Spawns the connection task on the current Tokio runtime and returns a handle plus the
     /// stream of [`ClientEvent`]s. The task connects, reconnects with backoff (0.5–20 s, full
     /// jitter), resumes with the last seq per conversation and flushes the outbox after every
-    /// reconnect. Read the events promptly: when the buffer is full the task waits for you.
+    /// reconnect, paced under the server's rate limit. Read the events promptly: when the buffer
+    /// is full the task waits for you.
     ///
     /// # Panics
     /// Outside a Tokio runtime.

@@ -84,12 +84,25 @@ impl Outbox {
         update
     }
 
-    /// `Send` frames for every message not on the wire yet, oldest first; each gets a request
-    /// number from `next_req` and counts as in flight from now on.
-    pub fn dispatch(&mut self, mut next_req: impl FnMut() -> u32) -> Vec<AgentRequest> {
+    /// How many messages are not on the wire yet.
+    pub fn waiting(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|entry| entry.in_flight.is_none())
+            .count()
+    }
+
+    /// `Send` frames for at most `budget` messages not on the wire yet, oldest first; each gets
+    /// a request number from `next_req` and counts as in flight from now on.
+    pub fn dispatch(
+        &mut self,
+        budget: usize,
+        mut next_req: impl FnMut() -> u32,
+    ) -> Vec<AgentRequest> {
         self.entries
             .iter_mut()
             .filter(|entry| entry.in_flight.is_none())
+            .take(budget)
             .map(|entry| {
                 let req = next_req();
                 entry.in_flight = Some(req);
@@ -104,7 +117,8 @@ impl Outbox {
     }
 
     /// Applies the server's answer to request `req`: `Ok(seq)` for an `Ack`, `Err` for an
-    /// `Error`. Returns the message's final update, or `None` when `req` was not a send.
+    /// `Error`. Returns the message's final update, or `None` when `req` was not a send or
+    /// was only refused for now (rate-limited: it stays queued and goes out again).
     pub fn answer(
         &mut self,
         req: u32,
@@ -114,6 +128,10 @@ impl Outbox {
             .entries
             .iter()
             .position(|entry| entry.in_flight == Some(req))?;
+        if matches!(&answer, Err(error) if error.code == ErrorCode::RateLimited) {
+            self.entries[index].in_flight = None;
+            return None;
+        }
         let entry = self.entries.remove(index);
         let delivery = match answer {
             Ok(Some(seq)) => Delivery::Sent { seq },
@@ -128,7 +146,9 @@ impl Outbox {
         Some(entry.update(delivery))
     }
 
-    /// The connection was lost: nothing is on the wire any more, everything goes out again.
+    /// The connection was lost (or the server refused frames without saying which): nothing
+    /// counts as on the wire any more, everything goes out again. A message the server did
+    /// store is acknowledged again with its original seq.
     pub fn requeue(&mut self) {
         for entry in &mut self.entries {
             entry.in_flight = None;
@@ -210,14 +230,17 @@ mod tests {
         queue_two(&mut outbox);
         let mut next_req = counter(10);
         assert_eq!(
-            sent_ids(&outbox.dispatch(&mut next_req)),
+            sent_ids(&outbox.dispatch(usize::MAX, &mut next_req)),
             [(11, "m1".to_string()), (12, "m2".to_string())]
         );
-        assert!(outbox.dispatch(&mut next_req).is_empty(), "in flight");
+        assert!(
+            outbox.dispatch(usize::MAX, &mut next_req).is_empty(),
+            "in flight"
+        );
 
         outbox.requeue();
         assert_eq!(
-            sent_ids(&outbox.dispatch(&mut next_req)),
+            sent_ids(&outbox.dispatch(usize::MAX, &mut next_req)),
             [(13, "m1".to_string()), (14, "m2".to_string())],
             "after a reconnect the same ids go out again with new request numbers"
         );
@@ -227,7 +250,7 @@ mod tests {
     fn an_ack_marks_the_message_sent_and_removes_it() {
         let mut outbox = Outbox::default();
         queue_two(&mut outbox);
-        outbox.dispatch(counter(0));
+        outbox.dispatch(usize::MAX, counter(0));
         let update = outbox.answer(2, Ok(Some(7))).expect("req 2 was a send");
         assert_eq!(update.client_msg_id, "m2");
         assert_eq!(update.delivery, Delivery::Sent { seq: 7 });
@@ -238,7 +261,7 @@ mod tests {
 
         outbox.requeue();
         assert_eq!(
-            sent_ids(&outbox.dispatch(counter(20))),
+            sent_ids(&outbox.dispatch(usize::MAX, counter(20))),
             [(21, "m1".to_string())]
         );
     }
@@ -247,7 +270,7 @@ mod tests {
     fn an_error_marks_the_message_failed_and_it_is_not_resent() {
         let mut outbox = Outbox::default();
         queue_two(&mut outbox);
-        outbox.dispatch(counter(0));
+        outbox.dispatch(usize::MAX, counter(0));
         let error = ProtocolError::new(ErrorCode::TooLarge, "too long");
         let update = outbox
             .answer(1, Err(error.clone()))
@@ -255,7 +278,7 @@ mod tests {
         assert_eq!(update.delivery, Delivery::Failed { error });
         outbox.requeue();
         assert_eq!(
-            sent_ids(&outbox.dispatch(counter(5))),
+            sent_ids(&outbox.dispatch(usize::MAX, counter(5))),
             [(6, "m2".to_string())]
         );
     }
@@ -264,7 +287,7 @@ mod tests {
     fn answers_to_other_requests_or_stale_numbers_are_not_the_outbox_s() {
         let mut outbox = Outbox::default();
         queue_two(&mut outbox);
-        outbox.dispatch(counter(0));
+        outbox.dispatch(usize::MAX, counter(0));
         outbox.requeue();
         assert!(
             outbox.answer(1, Ok(Some(3))).is_none(),
@@ -290,6 +313,39 @@ mod tests {
             == Delivery::Failed {
                 error: error.clone()
             }));
-        assert!(outbox.dispatch(counter(0)).is_empty());
+        assert!(outbox.dispatch(usize::MAX, counter(0)).is_empty());
+    }
+    #[test]
+    fn a_budget_sends_the_oldest_first_and_keeps_the_rest_waiting() {
+        let mut outbox = Outbox::default();
+        queue_two(&mut outbox);
+        outbox.queue("c1".into(), "m3".into(), "third".into());
+        assert_eq!(outbox.waiting(), 3);
+        assert_eq!(
+            sent_ids(&outbox.dispatch(2, counter(0))),
+            [(1, "m1".to_string()), (2, "m2".to_string())]
+        );
+        assert_eq!(outbox.waiting(), 1);
+        assert_eq!(
+            sent_ids(&outbox.dispatch(2, counter(2))),
+            [(3, "m3".to_string())]
+        );
+        assert_eq!(outbox.waiting(), 0);
+    }
+
+    #[test]
+    fn a_rate_limited_message_stays_queued_and_goes_out_again() {
+        let mut outbox = Outbox::default();
+        queue_two(&mut outbox);
+        outbox.dispatch(usize::MAX, counter(0));
+        let limited = ProtocolError::new(ErrorCode::RateLimited, "slow down");
+        assert!(outbox.answer(2, Err(limited)).is_none());
+        assert_eq!(outbox.waiting(), 1);
+        assert_eq!(
+            sent_ids(&outbox.dispatch(usize::MAX, counter(2))),
+            [(3, "m2".to_string())]
+        );
+        let update = outbox.answer(3, Ok(Some(9))).expect("req 3 was a send");
+        assert_eq!(update.delivery, Delivery::Sent { seq: 9 });
     }
 }

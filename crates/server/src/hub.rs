@@ -7,6 +7,7 @@
 //! channels; a socket too slow to drain its channel is dropped and resumes on reconnect.
 
 mod canned;
+mod sessions;
 mod typing;
 
 use std::collections::{HashMap, HashSet};
@@ -84,6 +85,7 @@ struct Live {
     open_by_visitor: HashMap<String, String>,
     online: bool,
     tracking: visitors::Tracking,
+    sessions: sessions::AgentSessions,
 }
 
 /// The live routing hub. One per server, shared as `Arc<Hub>`.

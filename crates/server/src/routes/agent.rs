@@ -8,6 +8,7 @@ use switchboard_protocol::{AgentEvent, AgentRequest, ErrorCode, ProtocolError, P
 
 use super::socket::{self, Incoming, Metered, Reader};
 use super::AppState;
+use crate::auth;
 use crate::hub::{frame_of, Hub};
 use crate::store::OperatorRecord;
 
@@ -22,7 +23,8 @@ fn error(req: Option<u32>, error: ProtocolError) -> AgentEvent {
 
 async fn run(mut socket: WebSocket, state: AppState) {
     let mut reader = Reader::default();
-    let Some((record, resume)) = handshake(&mut socket, &mut reader, &state.hub).await else {
+    let Some((record, resume, token)) = handshake(&mut socket, &mut reader, &state.hub).await
+    else {
         return;
     };
     let operator = record.operator.id.clone();
@@ -31,6 +33,12 @@ async fn run(mut socket: WebSocket, state: AppState) {
         Err(e) => return socket::refuse(&mut socket, frame_of(&error(None, e))).await,
     };
     let mut link = greeting.link;
+    let session = auth::token_hash(&token);
+    state.hub.bind_session(&session, &operator, link.id);
+    // A logout between the handshake and the binding did not see this socket: check again.
+    if !matches!(state.hub.authenticate(&token).await, Ok(Some(_))) {
+        state.hub.end_session(&session);
+    }
     socket::serve(
         &mut socket,
         &mut reader,
@@ -40,15 +48,21 @@ async fn run(mut socket: WebSocket, state: AppState) {
         |e| error(None, e),
     )
     .await;
+    state.hub.unbind_session(&session, link.id);
     state.hub.disconnect_agent(&operator, link.id);
 }
 
-/// Waits for Hello, checks version and token. Refuses the socket on failure.
+/// Waits for Hello, checks version and token. Refuses the socket on failure. Returns the
+/// operator, the resume points and the session token.
 async fn handshake(
     socket: &mut WebSocket,
     reader: &mut Reader,
     hub: &Hub,
-) -> Option<(OperatorRecord, Vec<switchboard_protocol::ResumePoint>)> {
+) -> Option<(
+    OperatorRecord,
+    Vec<switchboard_protocol::ResumePoint>,
+    String,
+)> {
     let received = tokio::time::timeout(socket::HELLO_TIMEOUT, socket.recv())
         .await
         .ok()?;
@@ -65,7 +79,7 @@ async fn handshake(
                 )
             } else {
                 match hub.authenticate(&token).await {
-                    Ok(Some(record)) => return Some((record, resume)),
+                    Ok(Some(record)) => return Some((record, resume, token)),
                     Ok(None) => ProtocolError::new(
                         ErrorCode::Unauthorized,
                         "the session is invalid or expired; log in again",

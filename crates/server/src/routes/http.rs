@@ -108,11 +108,13 @@ pub async fn logout(
                 "missing bearer token",
             )
         })?;
+    let session = auth::token_hash(token);
     state
         .hub
         .store()
-        .delete_session(&auth::token_hash(token))
+        .delete_session(&session)
         .await
         .map_err(ApiError::internal)?;
+    state.hub.end_session(&session);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,63 @@
+//! Which agent sockets each session opened, so that ending a session (logout) closes them at
+//! once: a revoked token must not keep a socket that was opened with it.
+
+use std::collections::HashMap;
+
+use switchboard_protocol::{AgentEvent, ErrorCode, ProtocolError};
+
+use super::{frame_of, Hub};
+
+/// Agent sockets by the hash of the session token that opened them.
+#[derive(Default)]
+pub(super) struct AgentSessions {
+    by_token: HashMap<String, Vec<(String, u64)>>,
+}
+
+impl Hub {
+    /// Ties an agent socket (registered by [`Hub::connect_agent`]) to the session that opened it.
+    pub fn bind_session(&self, token_hash: &str, operator_id: &str, socket_id: u64) {
+        self.live()
+            .sessions
+            .by_token
+            .entry(token_hash.to_string())
+            .or_default()
+            .push((operator_id.to_string(), socket_id));
+    }
+
+    /// Forgets a closed socket.
+    pub fn unbind_session(&self, token_hash: &str, socket_id: u64) {
+        let mut live = self.live();
+        if let Some(sockets) = live.sessions.by_token.get_mut(token_hash) {
+            sockets.retain(|(_, id)| *id != socket_id);
+            if sockets.is_empty() {
+                live.sessions.by_token.remove(token_hash);
+            }
+        }
+    }
+
+    /// The session ended: each socket it opened gets an `Unauthorized` error and is closed.
+    pub fn end_session(&self, token_hash: &str) {
+        let mut live = self.live();
+        let Some(sockets) = live.sessions.by_token.remove(token_hash) else {
+            return;
+        };
+        let ended = frame_of(&AgentEvent::Error {
+            req: None,
+            error: ProtocolError::new(
+                ErrorCode::Unauthorized,
+                "this session was logged out; log in again",
+            ),
+        });
+        for (operator_id, socket_id) in sockets {
+            let sender = live
+                .agents
+                .get_mut(&operator_id)
+                .and_then(|agent| agent.sockets.remove(&socket_id));
+            if let Some(sender) = sender {
+                // Dropping the sender ends the socket after this last frame.
+                let _ = sender.try_send(ended.clone());
+            }
+        }
+        live.refresh_availability();
+    }
+}
