@@ -178,7 +178,8 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
             conversation_id,
             event,
         } => {
-            if matches!(event.body, EventBody::Closed { .. }) {
+            let left = matches!(&event.body, EventBody::OperatorLeft { operator } if operator.id == view.operator.id);
+            if left || matches!(event.body, EventBody::Closed { .. }) {
                 view.conversations.retain(|c| c.id != *conversation_id);
                 return;
             }
@@ -225,6 +226,11 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
         | AgentEvent::VisitorUpdated { .. }
         | AgentEvent::VisitorGone { .. }
         | AgentEvent::BlockList { .. } => {}
+        // So do the team list and invitations from colleagues (sent again on reconnect).
+        AgentEvent::TeamList { .. }
+        | AgentEvent::TeamMemberUpdated { .. }
+        | AgentEvent::InvitedToChat { .. }
+        | AgentEvent::InvitationDeclined { .. } => {}
     }
 }
 

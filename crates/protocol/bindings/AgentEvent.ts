@@ -5,10 +5,12 @@ import type { ConversationEvent } from "./ConversationEvent";
 import type { ConversationSummary } from "./ConversationSummary";
 import type { LiveVisitor } from "./LiveVisitor";
 import type { Operator } from "./Operator";
+import type { OperatorRef } from "./OperatorRef";
 import type { ProtocolError } from "./ProtocolError";
 import type { RingEnd } from "./RingEnd";
 import type { Side } from "./Side";
 import type { Status } from "./Status";
+import type { TeamMember } from "./TeamMember";
 
 /**
  * A frame from the server to an agent client.
@@ -141,4 +143,32 @@ visitor_id: string, } | { "type": "block_list",
 /**
  * Every rule, newest first.
  */
-blocks: Array<BlockRule>, };
+blocks: Array<BlockRule>, } | { "type": "team_list", 
+/**
+ * The operators.
+ */
+members: Array<TeamMember>, } | { "type": "team_member_updated", 
+/**
+ * The operator as they are now.
+ */
+member: TeamMember, } | { "type": "invited_to_chat", 
+/**
+ * The chat.
+ */
+conversation: ConversationSummary, 
+/**
+ * Who invites.
+ */
+by: OperatorRef, 
+/**
+ * Whether the inviter hands the chat over (leaves once this operator accepts).
+ */
+transfer: boolean, } | { "type": "invitation_declined", 
+/**
+ * The chat.
+ */
+conversation_id: string, 
+/**
+ * Who declined.
+ */
+operator: OperatorRef, };

@@ -172,4 +172,32 @@ conversation_id: string,
 /**
  * Whether the operator is typing now.
  */
-typing: boolean, };
+typing: boolean, } | { "type": "watch_team", 
+/**
+ * Request number.
+ */
+req: number, } | { "type": "invite_operator", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The chat.
+ */
+conversation_id: string, 
+/**
+ * The operator to invite.
+ */
+operator_id: string, 
+/**
+ * Whether to hand the chat over (leave once they accept).
+ */
+transfer: boolean, } | { "type": "leave", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The chat.
+ */
+conversation_id: string, };

@@ -12,7 +12,7 @@ use ts_rs::TS;
 use crate::visitors::{BlockRule, BlockTarget, LiveVisitor};
 use crate::{
     CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator,
-    ProtocolError, ResumePoint, RingEnd, Side, Status,
+    OperatorRef, ProtocolError, ResumePoint, RingEnd, Side, Status, TeamMember,
 };
 
 /// A frame from an agent client to the server.
@@ -153,6 +153,32 @@ pub enum AgentRequest {
         /// Whether the operator is typing now.
         typing: bool,
     },
+    /// Asks for the team list: `Ack`, then `TeamList`, then `TeamMemberUpdated` on changes.
+    WatchTeam {
+        /// Request number.
+        req: u32,
+    },
+    /// Invites another operator (Online or Away) into a chat this operator takes part in. The
+    /// invitee gets `InvitedToChat` and answers with `Accept` or `Decline`. With `transfer`,
+    /// this operator leaves the chat as soon as the invitee accepts.
+    InviteOperator {
+        /// Request number.
+        req: u32,
+        /// The chat.
+        conversation_id: String,
+        /// The operator to invite.
+        operator_id: String,
+        /// Whether to hand the chat over (leave once they accept).
+        transfer: bool,
+    },
+    /// Leaves a chat without closing it; the other operators and the visitor go on. The last
+    /// operator of a chat cannot leave it (close or transfer it instead).
+    Leave {
+        /// Request number.
+        req: u32,
+        /// The chat.
+        conversation_id: String,
+    },
 }
 
 /// A frame from the server to an agent client.
@@ -275,5 +301,33 @@ pub enum AgentEvent {
     BlockList {
         /// Every rule, newest first.
         blocks: Vec<BlockRule>,
+    },
+    /// Every operator of the account (after `WatchTeam`), by name.
+    TeamList {
+        /// The operators.
+        members: Vec<TeamMember>,
+    },
+    /// An operator's status or chat count changed (after `WatchTeam`).
+    TeamMemberUpdated {
+        /// The operator as they are now.
+        member: TeamMember,
+    },
+    /// Another operator invites this one into a chat. The history so far is available with
+    /// `History`; new events arrive as `Event` while the invitation is open. Answer with
+    /// `Accept` (join) or `Decline`; `RingStopped` ends it otherwise.
+    InvitedToChat {
+        /// The chat.
+        conversation: ConversationSummary,
+        /// Who invites.
+        by: OperatorRef,
+        /// Whether the inviter hands the chat over (leaves once this operator accepts).
+        transfer: bool,
+    },
+    /// An operator this one invited declined (or could no longer be reached).
+    InvitationDeclined {
+        /// The chat.
+        conversation_id: String,
+        /// Who declined.
+        operator: OperatorRef,
     },
 }

@@ -301,6 +301,8 @@ pub enum RingEnd {
     VisitorLeft,
     /// The operator's status no longer allows ringing.
     StatusChanged,
+    /// The chat ended before this operator joined it (an invitation into it lapsed).
+    ChatEnded,
 }
 
 /// The last sequence a client saw for one conversation; sent on reconnect.

@@ -7,6 +7,7 @@
 //! channels; a socket too slow to drain its channel is dropped and resumes on reconnect.
 
 mod canned;
+mod team;
 mod typing;
 
 use std::collections::{HashMap, HashSet};
@@ -74,6 +75,7 @@ struct LiveConversation {
     visitor_id: String,
     summary: ConversationSummary,
     declined: HashSet<String>,
+    invited: HashMap<String, team::Invitation>,
 }
 
 #[derive(Default)]
@@ -84,6 +86,7 @@ struct Live {
     open_by_visitor: HashMap<String, String>,
     online: bool,
     tracking: visitors::Tracking,
+    team: team::Team,
 }
 
 /// The live routing hub. One per server, shared as `Arc<Hub>`.
@@ -170,6 +173,7 @@ impl Live {
             .map(|o| o.id.clone())
             .collect();
         audience.extend(self.ring_targets(conversation));
+        audience.extend(conversation.invited.keys().cloned());
         audience
     }
 
@@ -205,6 +209,12 @@ impl Live {
             c.summary.operators.iter().any(|o| o.id == operator_id)
                 || self.ring_targets(c).iter().any(|id| id == operator_id)
         })
+    }
+
+    /// Whether an operator may read a conversation's events: they take part, are rung for it,
+    /// or hold an invitation into it.
+    fn may_read(&self, operator_id: &str, conversation_id: &str) -> bool {
+        self.may_see(operator_id, conversation_id) || self.is_invited(operator_id, conversation_id)
     }
 
     fn is_participant(&self, operator_id: &str, conversation_id: &str) -> bool {
@@ -265,6 +275,7 @@ impl Hub {
                     visitor_id: stored.visitor_id,
                     summary,
                     declined: HashSet::new(),
+                    invited: HashMap::new(),
                 },
             );
         }
@@ -386,6 +397,10 @@ impl Hub {
                 });
             agent.operator = record.operator.clone();
             agent.sockets.insert(socket_id, sender);
+            let reference = OperatorRef {
+                id: record.operator.id.clone(),
+                name: record.operator.name.clone(),
+            };
             let status = agent.status;
             let conversations = live
                 .conversations
@@ -398,10 +413,13 @@ impl Hub {
                 status,
                 conversations,
             }));
+            frames.extend(live.invitations_for(&operator_id));
+            live.enrol(reference, record.operator.role);
+            live.team_changed([operator_id.as_str()]);
             live.refresh_availability();
         }
         for point in resume {
-            let allowed = self.live().may_see(&operator_id, &point.conversation_id)
+            let allowed = self.live().may_read(&operator_id, &point.conversation_id)
                 || self
                     .store
                     .took_part(&point.conversation_id, &operator_id)
@@ -474,6 +492,7 @@ impl Hub {
         if let Some(agent) = live.agents.get_mut(operator_id) {
             agent.sockets.remove(&socket_id);
         }
+        live.team_changed([operator_id]);
         live.refresh_availability();
     }
 
@@ -508,6 +527,7 @@ impl Hub {
             operator_id,
             &frame_of(&AgentEvent::StatusChanged { status }),
         );
+        live.team_changed([operator_id]);
         live.refresh_availability();
         Ok(())
     }
@@ -519,6 +539,9 @@ impl Hub {
     }
 
     async fn accept_locked(&self, operator_id: &str, conversation_id: &str) -> HubResult<()> {
+        if self.live().is_invited(operator_id, conversation_id) {
+            return self.join_invited(operator_id, conversation_id).await;
+        }
         let (joining, rung) = {
             let live = self.live();
             let conversation = live
@@ -565,6 +588,7 @@ impl Hub {
         for other in rung.iter().filter(|id| *id != operator_id) {
             live.push_agent(other, &stopped);
         }
+        live.team_changed([operator_id]);
         live.chat_changed(conversation_id);
         Ok(())
     }
@@ -572,6 +596,10 @@ impl Hub {
     /// Declines a ringing call for this operator only.
     pub fn decline(&self, operator_id: &str, conversation_id: &str) -> HubResult<()> {
         let mut live = self.live();
+        if live.is_invited(operator_id, conversation_id) {
+            live.decline_invitation(operator_id, conversation_id);
+            return Ok(());
+        }
         let conversation = live
             .conversations
             .get_mut(conversation_id)
@@ -699,9 +727,11 @@ impl Hub {
         for operator in &rung {
             live.push_agent(operator, &stopped);
         }
+        live.invitations_lapsed(conversation_id);
         if let Some(conversation) = live.conversations.remove(conversation_id) {
             live.open_by_visitor.remove(&conversation.visitor_id);
             live.chat_closed(&conversation);
+            live.team_changed(conversation.summary.operators.iter().map(|o| o.id.as_str()));
         }
         Ok(())
     }
@@ -714,7 +744,7 @@ impl Hub {
         before_seq: Option<u32>,
         limit: u32,
     ) -> HubResult<(Vec<ConversationEvent>, bool)> {
-        let allowed = self.live().may_see(operator_id, conversation_id)
+        let allowed = self.live().may_read(operator_id, conversation_id)
             || self
                 .store
                 .took_part(conversation_id, operator_id)
@@ -932,6 +962,7 @@ impl Hub {
             visitor_id: new.visitor_id,
             summary: summary.clone(),
             declined: HashSet::new(),
+            invited: HashMap::new(),
         };
         let targets = live.ring_targets(&conversation);
         live.conversations.insert(new.id.clone(), conversation);

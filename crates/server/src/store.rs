@@ -440,7 +440,7 @@ impl Store {
     async fn participants(&self, conversation_id: &str) -> StoreResult<Vec<OperatorRef>> {
         let rows = sqlx::query(
             "SELECT operator_id, operator_name FROM participants
-             WHERE conversation_id = ? ORDER BY joined_at",
+             WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at",
         )
         .bind(conversation_id)
         .fetch_all(&self.pool)
@@ -540,8 +540,9 @@ impl Store {
         };
         if let EventBody::OperatorJoined { operator } = &body {
             sqlx::query(
-                "INSERT OR IGNORE INTO participants (conversation_id, operator_id, operator_name, joined_at)
-                 VALUES (?, ?, ?, ?)",
+                "INSERT INTO participants (conversation_id, operator_id, operator_name, joined_at)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (conversation_id, operator_id) DO UPDATE SET left_at = NULL",
             )
             .bind(conversation_id)
             .bind(&operator.id)
@@ -550,6 +551,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             set_state(&mut tx, conversation_id, ConversationState::Active).await?;
+        }
+        if let EventBody::OperatorLeft { operator } = &body {
+            sqlx::query(
+                "UPDATE participants SET left_at = ? WHERE conversation_id = ? AND operator_id = ?",
+            )
+            .bind(now_millis())
+            .bind(conversation_id)
+            .bind(&operator.id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let EventBody::Closed { .. } = &body {
             set_state(&mut tx, conversation_id, ConversationState::Closed).await?;

@@ -560,6 +560,7 @@ impl Hub {
                     visitor_id: new.visitor_id.clone(),
                     summary: summary.clone(),
                     declined: HashSet::new(),
+                    invited: HashMap::new(),
                 },
             );
             live.push_agent(
@@ -570,6 +571,7 @@ impl Hub {
             );
             self.fan_out(&mut live, &new.id, &started);
             live.chat_started(&new.id);
+            live.team_changed([inviter.id.as_str()]);
         }
         self.commit(
             &new.id,

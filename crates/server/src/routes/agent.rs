@@ -176,6 +176,21 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
         AgentRequest::ReorderCanned { req, scope, ids } => {
             ack(req, hub.reorder_canned(operator, scope, &ids).await)
         }
+        AgentRequest::WatchTeam { req } => ack(req, hub.watch_team(operator).await),
+        AgentRequest::InviteOperator {
+            req,
+            conversation_id,
+            operator_id,
+            transfer,
+        } => ack(
+            req,
+            hub.invite_operator(operator, &conversation_id, &operator_id, transfer)
+                .await,
+        ),
+        AgentRequest::Leave {
+            req,
+            conversation_id,
+        } => ack(req, hub.leave(operator, &conversation_id).await),
         AgentRequest::Typing {
             conversation_id,
             typing,
