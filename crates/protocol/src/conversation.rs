@@ -303,6 +303,9 @@ pub enum RingEnd {
     StatusChanged,
     /// The chat ended before this operator joined it (an invitation into it lapsed).
     ChatEnded,
+    /// This operator did not answer within the ring timeout: the call moved on to a colleague
+    /// and this operator was set Away.
+    NotAnswered,
 }
 
 /// The last sequence a client saw for one conversation; sent on reconnect.

@@ -561,6 +561,15 @@ impl Store {
             .bind(&operator.id)
             .execute(&mut *tx)
             .await?;
+            // A chat its last operator left returns to the queue.
+            sqlx::query(
+                "UPDATE conversations SET state = 'ringing' WHERE id = ? AND NOT EXISTS
+                 (SELECT 1 FROM participants WHERE conversation_id = ? AND left_at IS NULL)",
+            )
+            .bind(conversation_id)
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let EventBody::Closed { .. } = &body {
             set_state(&mut tx, conversation_id, ConversationState::Closed).await?;

@@ -62,7 +62,7 @@ impl Live {
     }
 
     /// Open chats an operator takes part in.
-    fn chat_count(&self, operator_id: &str) -> u32 {
+    pub(super) fn chat_count(&self, operator_id: &str) -> u32 {
         let count = self
             .conversations
             .values()
@@ -301,7 +301,11 @@ impl Hub {
             }
         })
         .await?;
-        self.live().team_changed([operator_id]);
+        {
+            let mut live = self.live();
+            live.team_changed([operator_id]);
+            live.sync_rings(self.clock.now());
+        }
         let inviter = invitation.by.id;
         if invitation.transfer && self.live().is_participant(&inviter, conversation_id) {
             self.leave_locked(&inviter, conversation_id).await?;
@@ -347,6 +351,7 @@ impl Hub {
         live.push_conversation_update(conversation_id);
         live.team_changed([operator_id]);
         live.chat_changed(conversation_id);
+        live.sync_rings(self.clock.now());
         Ok(())
     }
 }

@@ -556,12 +556,11 @@ impl Hub {
                 .insert(new.visitor_id.clone(), new.id.clone());
             live.conversations.insert(
                 new.id.clone(),
-                LiveConversation {
-                    visitor_id: new.visitor_id.clone(),
-                    summary: summary.clone(),
-                    declined: HashSet::new(),
-                    invited: HashMap::new(),
-                },
+                LiveConversation::new(
+                    new.visitor_id.clone(),
+                    summary.clone(),
+                    crate::routing::Policy::default(),
+                ),
             );
             live.push_agent(
                 &inviter.id,
