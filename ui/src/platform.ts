@@ -56,6 +56,13 @@ export const inviteVisitor = (visitorId: string, text: string) =>
 export const blockVisitors = (target: BlockTarget) => call<null>("block_visitors", { target });
 /** Removes a blocking rule. */
 export const unblockVisitors = (blockId: string) => call<null>("unblock_visitors", { block_id: blockId });
+/** Asks for the team list (it arrives as server events and stays current). */
+export const watchTeam = () => call<null>("watch_team");
+/** Invites a colleague into a chat; with `transfer`, hands it over once they accept. */
+export const inviteOperator = (conversationId: string, operatorId: string, transfer: boolean) =>
+  call<null>("invite_operator", { conversation_id: conversationId, operator_id: operatorId, transfer });
+/** Leaves a chat without ending it. */
+export const leaveChat = (conversationId: string) => call<null>("leave_chat", { conversation_id: conversationId });
 /** Opens a message link in the default browser or mail program. */
 export const openExternalLink = (href: string) => call<null>("open_external_link", { href });
 

@@ -89,6 +89,13 @@ pub(crate) enum Request {
         limit: u32,
     },
     WatchVisitors,
+    WatchTeam,
+    InviteOperator {
+        conversation_id: String,
+        operator_id: String,
+        transfer: bool,
+    },
+    Leave(String),
     Invite {
         visitor_id: String,
         text: String,
@@ -133,6 +140,21 @@ impl Request {
                 limit,
             },
             Request::WatchVisitors => AgentRequest::WatchVisitors { req },
+            Request::WatchTeam => AgentRequest::WatchTeam { req },
+            Request::InviteOperator {
+                conversation_id,
+                operator_id,
+                transfer,
+            } => AgentRequest::InviteOperator {
+                req,
+                conversation_id,
+                operator_id,
+                transfer,
+            },
+            Request::Leave(conversation_id) => AgentRequest::Leave {
+                req,
+                conversation_id,
+            },
             Request::Invite { visitor_id, text } => AgentRequest::Invite {
                 req,
                 visitor_id,
@@ -178,6 +200,7 @@ pub(crate) fn spawn(
         backoff: Backoff::default(),
         last_req: 0,
         watching_visitors: false,
+        watching_team: false,
     };
     tokio::spawn(connection.run(server));
     (command_tx, state_rx, events)
@@ -236,6 +259,8 @@ struct Connection {
     last_req: u32,
     /// The application watches the visitor list: ask again after every reconnect.
     watching_visitors: bool,
+    /// Whether the UI asked for the team list (asked again after every reconnect).
+    watching_team: bool,
 }
 
 /// The state of one connected socket.
@@ -383,6 +408,12 @@ impl Connection {
                 return end;
             }
         }
+        if self.watching_team {
+            let req = self.next_req();
+            if let Err(end) = live.write(&AgentRequest::WatchTeam { req }).await {
+                return end;
+            }
+        }
         loop {
             if let Err(end) = self.step(live).await {
                 return end;
@@ -516,8 +547,10 @@ impl Connection {
     async fn on_command(&mut self, command: Option<Command>, live: &mut Live) -> Result<(), End> {
         match command {
             Some(Command::Request { request, reply }) => {
-                if matches!(request, Request::WatchVisitors) {
-                    self.watching_visitors = true;
+                match request {
+                    Request::WatchVisitors => self.watching_visitors = true,
+                    Request::WatchTeam => self.watching_team = true,
+                    _ => {}
                 }
                 let req = self.next_req();
                 live.pending.insert(req, reply);
@@ -566,6 +599,13 @@ impl Connection {
             }) => {
                 // Asked for again as soon as the connection is back.
                 self.watching_visitors = true;
+                let _ = reply.send(Ok(Answer::Ack));
+            }
+            Some(Command::Request {
+                request: Request::WatchTeam,
+                reply,
+            }) => {
+                self.watching_team = true;
                 let _ = reply.send(Ok(Answer::Ack));
             }
             Some(Command::Request { reply, .. }) => {

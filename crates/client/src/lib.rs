@@ -221,6 +221,33 @@ impl AgentClient {
         self.acked(Request::WatchVisitors).await
     }
 
+    /// Asks for the team list: `TeamList` follows as a server event, then `TeamMemberUpdated`
+    /// as operators' presence changes. Asked again after every reconnect, like the visitors.
+    pub async fn watch_team(&self) -> Result<(), ClientError> {
+        self.acked(Request::WatchTeam).await
+    }
+
+    /// Invites a colleague (Online or Away) into a chat this operator takes part in; with
+    /// `transfer`, this operator leaves the chat once the colleague accepts.
+    pub async fn invite_operator(
+        &self,
+        conversation_id: &str,
+        operator_id: &str,
+        transfer: bool,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::InviteOperator {
+            conversation_id: conversation_id.to_owned(),
+            operator_id: operator_id.to_owned(),
+            transfer,
+        })
+        .await
+    }
+
+    /// Leaves a chat without ending it (refused for its last operator).
+    pub async fn leave(&self, conversation_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::Leave(conversation_id.to_owned())).await
+    }
+
     /// Invites a visitor to chat; refused with [`ErrorCode::Conflict`] unless Online. If the
     /// visitor answers, the chat arrives as a `ConversationUpdated`, already accepted.
     pub async fn invite(&self, visitor_id: &str, text: &str) -> Result<(), ClientError> {

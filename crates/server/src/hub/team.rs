@@ -303,6 +303,8 @@ impl Hub {
         .await?;
         {
             let mut live = self.live();
+            // the joiner's app learns the chat is theirs now; the others see who takes part
+            live.push_conversation_update(conversation_id);
             live.team_changed([operator_id]);
             live.sync_rings(self.clock.now());
         }

@@ -1,0 +1,40 @@
+//! Commands of the Team page and the chat toolbar's team tools: the live team list, inviting
+//! or transferring to a colleague, and leaving a chat.
+
+use tauri::State;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Asks the server for the team list; it arrives as server events and stays current (also
+/// after reconnects).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn watch_team(state: State<'_, AppState>) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session.client().watch_team().await?)
+}
+
+/// Invites a colleague into a chat; with `transfer`, hands the chat over once they accept.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn invite_operator(
+    state: State<'_, AppState>,
+    conversation_id: String,
+    operator_id: String,
+    transfer: bool,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session
+        .client()
+        .invite_operator(&conversation_id, &operator_id, transfer)
+        .await?)
+}
+
+/// Leaves a chat without ending it.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn leave_chat(
+    state: State<'_, AppState>,
+    conversation_id: String,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session.client().leave(&conversation_id).await?)
+}

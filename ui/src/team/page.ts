@@ -1,0 +1,76 @@
+// The Team page: every operator with a live status dot, their number of open chats and how
+// long they have been in their status (refreshed while the page shows).
+
+import type { TeamMember } from "../../../crates/protocol/bindings/TeamMember";
+import { el } from "../format";
+import { teamDot } from "./dot";
+import { duration } from "../visitors/state";
+import { listMembers, statusLabel, type TeamState } from "./state";
+
+/** How often the times in status move on while the page shows. */
+const TICK_MS = 15_000;
+
+/** The Team page. */
+export class TeamPage {
+  readonly root = el("section", "team-page", undefined, "team-page");
+  private rows = el("tbody", undefined, undefined, "team-rows");
+  private state: TeamState | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private selfId: () => string) {
+    const table = el("table", "team-table");
+    const head = el("tr");
+    for (const title of ["Operator", "Status", "Chats", "In status for"]) head.append(el("th", undefined, title));
+    table.append(el("thead"), this.rows);
+    table.tHead!.append(head);
+    this.root.append(el("h2", "page-title", "Team"), table);
+  }
+
+  /** Shows the team (when `visible`); redraws only when it changed, and keeps times moving. */
+  update(state: TeamState, visible: boolean): void {
+    this.root.hidden = !visible;
+    if (visible && this.timer === null) {
+      this.timer = setInterval(() => this.state && this.render(this.state), TICK_MS);
+    } else if (!visible && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    if (visible && state !== this.state) this.render(state);
+    this.state = visible ? state : null;
+  }
+
+  private render(state: TeamState): void {
+    const now = Date.now();
+    const members = listMembers(state);
+    this.rows.replaceChildren(
+      ...(members.length === 0
+        ? [emptyRow()]
+        : members.map((member) => this.row(member, now))),
+    );
+  }
+
+  private row(member: TeamMember, now: number): HTMLTableRowElement {
+    const tr = el("tr", "team-row", undefined, "team-row");
+    tr.dataset.operatorId = member.operator.id;
+    tr.dataset.status = member.status;
+    const name = el("td", "team-name");
+    name.append(teamDot(member.status), el("span", undefined, member.operator.name, "team-name"));
+    if (member.operator.id === this.selfId()) name.append(el("span", "team-self", " (you)"));
+    if (member.role === "admin") name.append(el("span", "team-role", " · admin"));
+    tr.append(
+      name,
+      el("td", undefined, statusLabel(member.status), "team-status"),
+      el("td", undefined, String(member.chats), "team-chats"),
+      el("td", undefined, duration(now - member.status_since), "team-since"),
+    );
+    return tr;
+  }
+}
+
+function emptyRow(): HTMLTableRowElement {
+  const tr = el("tr");
+  const td = el("td", "empty", "Loading the team…");
+  td.colSpan = 4;
+  tr.append(td);
+  return tr;
+}
