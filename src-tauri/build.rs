@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "watch_team",
     "invite_operator",
     "leave_chat",
+    "start_internal_chat",
     "save_canned",
     "delete_canned",
     "reorder_canned",

@@ -87,6 +87,7 @@ pub fn run() {
             commands::team::watch_team,
             commands::team::invite_operator,
             commands::team::leave_chat,
+            commands::team::start_internal_chat,
             commands::composer::save_canned,
             commands::composer::delete_canned,
             commands::composer::reorder_canned,

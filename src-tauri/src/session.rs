@@ -296,6 +296,7 @@ mod tests {
             started_at,
             visitor_marks: ReadMarks::default(),
             operator_marks: ReadMarks::default(),
+            internal: false,
         }
     }
 

@@ -184,6 +184,7 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::ReorderCanned { req, .. }
         | AgentRequest::WatchTeam { req }
         | AgentRequest::InviteOperator { req, .. }
+        | AgentRequest::StartInternalChat { req, .. }
         | AgentRequest::Leave { req, .. } => Some(*req),
         AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {
             None

@@ -202,7 +202,8 @@ async fn refused(agent: &mut RawAgent, request: AgentRequest) -> anyhow::Result<
         AgentRequest::InviteOperator { req, .. }
         | AgentRequest::Accept { req, .. }
         | AgentRequest::Send { req, .. }
-        | AgentRequest::Leave { req, .. } => *req,
+        | AgentRequest::Leave { req, .. }
+        | AgentRequest::StartInternalChat { req, .. } => *req,
         other => anyhow::bail!("not a request this test refuses: {other:?}"),
     };
     agent.send(&request).await?;
@@ -606,5 +607,117 @@ async fn two_colleagues_accepting_one_transfer_at_once_both_join_and_the_inviter
     assert_eq!(log.remove(0), "+Ann");
     log.sort();
     assert_eq!(log, ["+Bob", "+Cid", "-Ann"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn colleagues_chat_internally_while_away_and_no_visitor_ever_sees_it() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let mut ann = operator(&server, "ann@example.com", "Ann", Status::Away).await?;
+    let mut bob = operator(&server, "bob@example.com", "Bob", Status::Away).await?;
+    let cid = operator(&server, "cid@example.com", "Cid", Status::Offline).await?;
+    let (mut visitor, _) = RawVisitor::connect(&server, None, None).await?;
+
+    assert_eq!(
+        refused(
+            &mut ann.agent,
+            AgentRequest::StartInternalChat {
+                req: 30,
+                operator_id: cid.id.clone()
+            }
+        )
+        .await?,
+        ErrorCode::Conflict,
+        "Cid is offline"
+    );
+    ann.agent
+        .request(AgentRequest::StartInternalChat {
+            req: 31,
+            operator_id: bob.id.clone(),
+        })
+        .await?;
+    let mut ids = Vec::new();
+    for agent in [&mut ann.agent, &mut bob.agent] {
+        let chat = agent
+            .wait_for(|event| match event {
+                AgentEvent::ConversationUpdated { conversation } => Some(conversation.clone()),
+                _ => None,
+            })
+            .await?;
+        assert!(chat.internal);
+        assert_eq!(chat.state, switchboard_protocol::ConversationState::Active);
+        let names: Vec<&str> = chat.operators.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["Ann", "Bob"], "accepted for both at once");
+        ids.push(chat.id);
+    }
+    assert_eq!(ids[0], ids[1]);
+    let id = ids.remove(0);
+
+    ann.agent
+        .request(send(&id, "a1", "Can you take billing today?"))
+        .await?;
+    agent_gets(&mut bob.agent, "Can you take billing today?").await?;
+    bob.agent.request(send(&id, "b1", "Sure")).await?;
+    agent_gets(&mut ann.agent, "Sure").await?;
+
+    // The visitor on the site hears nothing of it: its first chat is its own.
+    let own = visitor.start_chat().await?;
+    assert_ne!(own, id);
+    visitor
+        .request(VisitorRequest::Send {
+            req: 2,
+            client_msg_id: "v1".into(),
+            text: "hello?".into(),
+        })
+        .await?;
+    let seen_ids = {
+        let mut seen = Vec::new();
+        visitor
+            .wait_for(|event| {
+                if let VisitorEvent::Event {
+                    conversation_id,
+                    event,
+                } = event
+                {
+                    seen.push(conversation_id.clone());
+                    if let EventBody::Message { text, .. } = &event.body {
+                        return Some(text.clone());
+                    }
+                }
+                None
+            })
+            .await?;
+        seen
+    };
+    assert!(seen_ids.iter().all(|c| *c == own), "{seen_ids:?}");
+
+    // Internal chats do not count as chats on the team list.
+    ann.agent.send(&AgentRequest::WatchTeam { req: 32 }).await?;
+    let members = ann
+        .agent
+        .wait_for(|event| match event {
+            AgentEvent::TeamList { members } => Some(members.clone()),
+            _ => None,
+        })
+        .await?;
+    assert!(members.iter().all(|m| m.chats == 0), "{members:?}");
+
+    bob.agent
+        .request(AgentRequest::Close {
+            req: 33,
+            conversation_id: id.clone(),
+        })
+        .await?;
+    ann.agent
+        .wait_for(|event| match event {
+            AgentEvent::Event {
+                conversation_id,
+                event,
+            } if *conversation_id == id => {
+                matches!(event.body, EventBody::Closed { .. }).then_some(())
+            }
+            _ => None,
+        })
+        .await?;
     Ok(())
 }

@@ -70,6 +70,7 @@ const mainView = new MainView({
   inviteOperator: (id, operatorId, transfer) =>
     platform.inviteOperator(id, operatorId, transfer).then(() => undefined),
   leaveChat: (id) => platform.leaveChat(id).then(() => undefined),
+  startInternalChat: (operatorId) => platform.startInternalChat(operatorId).catch(report),
   joinChat(id) {
     store.dispatch({ type: "invitation_answered", conversationId: id });
     platform.accept(id).catch(report);

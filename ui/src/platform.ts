@@ -61,6 +61,9 @@ export const watchTeam = () => call<null>("watch_team");
 /** Invites a colleague into a chat; with `transfer`, hands it over once they accept. */
 export const inviteOperator = (conversationId: string, operatorId: string, transfer: boolean) =>
   call<null>("invite_operator", { conversation_id: conversationId, operator_id: operatorId, transfer });
+/** Starts an internal chat with a colleague (it arrives as a new active chat). */
+export const startInternalChat = (operatorId: string) =>
+  call<null>("start_internal_chat", { operator_id: operatorId });
 /** Leaves a chat without ending it. */
 export const leaveChat = (conversationId: string) => call<null>("leave_chat", { conversation_id: conversationId });
 /** Opens a message link in the default browser or mail program. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { TeamMember } from "../../crates/protocol/bindings/TeamMember";
 import { initialState, reduce, type Action, type State } from "../src/store";
-import { invitable, invitationText, listMembers } from "../src/team/state";
+import { chatTitle, invitable, invitationText, listMembers } from "../src/team/state";
 import { OPERATOR, session, summary } from "./fixtures";
 
 function run(...actions: Action[]): State {
@@ -105,5 +105,17 @@ describe("leaving a chat", () => {
     expect(notes).toEqual(["Bob left"]);
     state = reduce(state, left({ id: OPERATOR.id, name: OPERATOR.name }, 6));
     expect(state.chats.map((c) => c.summary.id)).toEqual(["b"]);
+  });
+});
+
+describe("internal chats", () => {
+  it("are titled by the colleagues in them", () => {
+    const chat = {
+      ...summary("t", 10, "active"),
+      internal: true,
+      operators: [{ id: OPERATOR.id, name: OPERATOR.name }, bob],
+    };
+    expect(chatTitle(chat, OPERATOR.id)).toBe("Team chat with Bob");
+    expect(chatTitle(summary("a", 10, "active"), OPERATOR.id)).toBe("Visitor a");
   });
 });

@@ -96,6 +96,7 @@ pub(crate) enum Request {
         transfer: bool,
     },
     Leave(String),
+    StartInternalChat(String),
     Invite {
         visitor_id: String,
         text: String,
@@ -155,6 +156,9 @@ impl Request {
                 req,
                 conversation_id,
             },
+            Request::StartInternalChat(operator_id) => {
+                AgentRequest::StartInternalChat { req, operator_id }
+            }
             Request::Invite { visitor_id, text } => AgentRequest::Invite {
                 req,
                 visitor_id,

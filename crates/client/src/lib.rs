@@ -243,6 +243,13 @@ impl AgentClient {
         .await
     }
 
+    /// Starts an internal chat with a colleague (Online or Away); it arrives for both as a
+    /// `ConversationUpdated`, already active.
+    pub async fn start_internal_chat(&self, operator_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::StartInternalChat(operator_id.to_owned()))
+            .await
+    }
+
     /// Leaves a chat without ending it (refused for its last operator).
     pub async fn leave(&self, conversation_id: &str) -> Result<(), ClientError> {
         self.acked(Request::Leave(conversation_id.to_owned())).await

@@ -192,7 +192,15 @@ operator_id: string,
 /**
  * Whether to hand the chat over (leave once they accept).
  */
-transfer: boolean, } | { "type": "leave", 
+transfer: boolean, } | { "type": "start_internal_chat", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The colleague.
+ */
+operator_id: string, } | { "type": "leave", 
 /**
  * Request number.
  */

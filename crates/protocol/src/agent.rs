@@ -171,6 +171,14 @@ pub enum AgentRequest {
         /// Whether to hand the chat over (leave once they accept).
         transfer: bool,
     },
+    /// Starts an internal chat with a colleague (Online or Away). It is accepted for both at
+    /// once (each gets `ConversationUpdated`), works while Away, and no visitor ever sees it.
+    StartInternalChat {
+        /// Request number.
+        req: u32,
+        /// The colleague.
+        operator_id: String,
+    },
     /// Leaves a chat without closing it; the other operators and the visitor go on. The last
     /// operator of a chat cannot leave it (close or transfer it instead).
     Leave {

@@ -265,6 +265,10 @@ pub struct ConversationSummary {
     pub visitor_marks: ReadMarks,
     /// Read marks of the operators' side.
     pub operator_marks: ReadMarks,
+    /// An operator-to-operator chat: no visitor takes part (`visitor` is a placeholder named
+    /// "Team chat") and none ever sees it.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 /// Which side of a conversation a read mark belongs to.

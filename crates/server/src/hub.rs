@@ -8,6 +8,7 @@
 
 mod canned;
 mod grace;
+mod internal;
 mod routing;
 mod team;
 mod typing;
@@ -278,6 +279,7 @@ impl Hub {
                 started_at: stored.started_at,
                 visitor_marks: stored.visitor_marks,
                 operator_marks: stored.operator_marks,
+                internal: stored.internal,
             };
             live.open_by_visitor
                 .insert(stored.visitor_id.clone(), stored.id.clone());
@@ -1158,6 +1160,7 @@ fn new_summary(
         started_at: started.at,
         visitor_marks: ReadMarks::default(),
         operator_marks: ReadMarks::default(),
+        internal: false,
     }
 }
 

@@ -6,6 +6,8 @@
 //! gap-free and nothing is announced before it is committed.
 
 mod canned;
+mod internal;
+pub use internal::placeholder_visitor;
 
 use std::path::Path;
 use std::time::Duration;
@@ -101,6 +103,8 @@ pub struct StoredConversation {
     pub visitor_marks: ReadMarks,
     /// The operators' read marks.
     pub operator_marks: ReadMarks,
+    /// An operator-to-operator chat.
+    pub internal: bool,
 }
 
 /// Result of appending a message that carries a client message id.
@@ -431,6 +435,7 @@ impl Store {
                     seen: row.try_get("operator_seen")?,
                 },
                 operators,
+                internal: row.try_get("internal")?,
                 id,
             });
         }

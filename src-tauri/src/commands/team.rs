@@ -29,6 +29,16 @@ pub async fn invite_operator(
         .await?)
 }
 
+/// Starts an internal chat with a colleague.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn start_internal_chat(
+    state: State<'_, AppState>,
+    operator_id: String,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session.client().start_internal_chat(&operator_id).await?)
+}
+
 /// Leaves a chat without ending it.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn leave_chat(

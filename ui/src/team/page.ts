@@ -1,11 +1,18 @@
 // The Team page: every operator with a live status dot, their number of open chats and how
-// long they have been in their status (refreshed while the page shows).
+// long they have been in their status (refreshed while the page shows), and a Chat button to
+// start an internal chat with a colleague who is Online or Away.
 
 import type { TeamMember } from "../../../crates/protocol/bindings/TeamMember";
 import { el } from "../format";
 import { teamDot } from "./dot";
 import { duration } from "../visitors/state";
 import { listMembers, statusLabel, type TeamState } from "./state";
+
+/** What the Team page asks of the app. */
+export interface TeamPageActions {
+  /** Starts an internal chat; it opens as a new tab when the server has it. */
+  startInternalChat(operatorId: string): void;
+}
 
 /** How often the times in status move on while the page shows. */
 const TICK_MS = 15_000;
@@ -17,10 +24,13 @@ export class TeamPage {
   private state: TeamState | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private selfId: () => string) {
+  constructor(
+    private actions: TeamPageActions,
+    private selfId: () => string,
+  ) {
     const table = el("table", "team-table");
     const head = el("tr");
-    for (const title of ["Operator", "Status", "Chats", "In status for"]) head.append(el("th", undefined, title));
+    for (const title of ["Operator", "Status", "Chats", "In status for", ""]) head.append(el("th", undefined, title));
     table.append(el("thead"), this.rows);
     table.tHead!.append(head);
     this.root.append(el("h2", "page-title", "Team"), table);
@@ -49,6 +59,18 @@ export class TeamPage {
     );
   }
 
+  /** "Chat" for a colleague who can take an internal chat now. */
+  private chatCell(member: TeamMember): HTMLTableCellElement {
+    const td = el("td");
+    if (member.operator.id !== this.selfId() && member.status !== "offline") {
+      const chat = el("button", undefined, "Chat", "start-internal-chat");
+      chat.title = `Start an internal chat with ${member.operator.name} (visitors never see it)`;
+      chat.addEventListener("click", () => this.actions.startInternalChat(member.operator.id));
+      td.append(chat);
+    }
+    return td;
+  }
+
   private row(member: TeamMember, now: number): HTMLTableRowElement {
     const tr = el("tr", "team-row", undefined, "team-row");
     tr.dataset.operatorId = member.operator.id;
@@ -62,6 +84,7 @@ export class TeamPage {
       el("td", undefined, statusLabel(member.status), "team-status"),
       el("td", undefined, String(member.chats), "team-chats"),
       el("td", undefined, duration(now - member.status_since), "team-since"),
+      this.chatCell(member),
     );
     return tr;
   }
@@ -70,7 +93,7 @@ export class TeamPage {
 function emptyRow(): HTMLTableRowElement {
   const tr = el("tr");
   const td = el("td", "empty", "Loading the team…");
-  td.colSpan = 4;
+  td.colSpan = 5;
   tr.append(td);
   return tr;
 }

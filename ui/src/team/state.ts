@@ -102,3 +102,10 @@ export function invitationText(invitation: ChatInvitation): string {
 export function statusLabel(status: Status): string {
   return { online: "Online", away: "Away", offline: "Offline" }[status];
 }
+
+/** A chat's title: the visitor's name, or "Team chat with Bob" for an internal chat. */
+export function chatTitle(chat: ConversationSummary, selfId: string): string {
+  if (!chat.internal) return chat.visitor.name;
+  const others = chat.operators.filter((o) => o.id !== selfId).map((o) => o.name);
+  return others.length > 0 ? `Team chat with ${others.join(", ")}` : chat.visitor.name;
+}

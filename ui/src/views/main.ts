@@ -20,7 +20,8 @@ import { VisitorsPage, type VisitorsActions } from "./visitors";
 import { TransferList } from "./files";
 import { ChatTeamTools, type ChatTeamActions } from "../team/chatTools";
 import { InvitationBar, type InvitationActions } from "../team/invitations";
-import { TeamPage } from "../team/page";
+import { TeamPage, type TeamPageActions } from "../team/page";
+import { chatTitle } from "../team/state";
 
 /** What the main window asks of the app. */
 export interface MainActions
@@ -29,7 +30,8 @@ export interface MainActions
     VisitorsActions,
     SidebarActions,
     ChatTeamActions,
-    InvitationActions {
+    InvitationActions,
+    TeamPageActions {
   show(view: State["view"]): void;
   /** Applies and keeps view settings; resolves once they are kept. */
   setPrefs(prefs: ComposerPrefs): Promise<void>;
@@ -93,7 +95,7 @@ export class MainView {
     this.navChats.addEventListener("click", () => actions.show("chats"));
     this.navVisitors.addEventListener("click", () => actions.show("visitors"));
     this.navTeam.addEventListener("click", () => actions.show("team"));
-    this.teamPage = new TeamPage(() => this.selfId);
+    this.teamPage = new TeamPage(actions, () => this.selfId);
     this.teamTools = new ChatTeamTools(actions);
     this.pane.headerTools.append(this.teamTools.root);
     this.invitations = new InvitationBar(actions);
@@ -237,7 +239,7 @@ export class MainView {
         tab.setAttribute("role", "tab");
         tab.setAttribute("aria-selected", String(summary.id === state.activeId));
         tab.title = index < 9 ? `Ctrl+${index + 1}` : "";
-        const name = el("span", "tab-name", summary.visitor.name, "tab-name");
+        const name = el("span", "tab-name", chatTitle(summary, state.session?.operator.id ?? ""), "tab-name");
         const detail = el("span", "tab-detail", tabDetail(chat));
         const label = el("div", "tab-label");
         label.append(name, detail);

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use switchboard_protocol::{ConversationState, EventBody, OperatorRef, VisitorEvent};
+use switchboard_protocol::{Author, ConversationState, EventBody, OperatorRef, VisitorEvent};
 
 use super::{frame_of, internal, Hub, HubResult, Live};
 
@@ -128,13 +128,17 @@ impl Hub {
                 name: leaving.name,
             },
         };
+        let mut deserted = false;
+        let mut internal = false;
         self.commit(conversation_id, body, |live, _| {
             if let Some(conversation) = live.conversations.get_mut(conversation_id) {
                 conversation
                     .summary
                     .operators
                     .retain(|o| o.id != operator_id);
-                if conversation.summary.operators.is_empty() {
+                deserted = conversation.summary.operators.is_empty();
+                internal = conversation.summary.internal;
+                if deserted && !internal {
                     // Back to the queue: it rings again, for everyone who may take it.
                     conversation.summary.state = ConversationState::Ringing;
                     conversation.declined.clear();
@@ -143,6 +147,10 @@ impl Hub {
             }
         })
         .await?;
+        if deserted && internal {
+            // Nobody is left in a team chat: it ends.
+            return self.close_locked(conversation_id, Author::System).await;
+        }
         let mut live = self.live();
         live.push_conversation_update(conversation_id);
         live.team_changed([operator_id]);

@@ -61,12 +61,14 @@ impl Live {
             .map_or(Status::Offline, |agent| agent.status)
     }
 
-    /// Open chats an operator takes part in.
+    /// Open visitor chats an operator takes part in (internal chats do not count).
     pub(super) fn chat_count(&self, operator_id: &str) -> u32 {
         let count = self
             .conversations
             .values()
-            .filter(|c| c.summary.operators.iter().any(|o| o.id == operator_id))
+            .filter(|c| {
+                !c.summary.internal && c.summary.operators.iter().any(|o| o.id == operator_id)
+            })
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)
     }
@@ -183,7 +185,7 @@ impl Live {
         }
     }
 
-    fn operator_ref(&self, operator_id: &str) -> HubResult<OperatorRef> {
+    pub(super) fn operator_ref(&self, operator_id: &str) -> HubResult<OperatorRef> {
         let agent = self.agents.get(operator_id).ok_or_else(not_found)?;
         Ok(OperatorRef {
             id: agent.operator.id.clone(),

@@ -187,6 +187,9 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
             hub.invite_operator(operator, &conversation_id, &operator_id, transfer)
                 .await,
         ),
+        AgentRequest::StartInternalChat { req, operator_id } => {
+            ack(req, hub.start_internal_chat(operator, &operator_id).await)
+        }
         AgentRequest::Leave {
             req,
             conversation_id,
