@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "invite_operator",
     "leave_chat",
     "start_internal_chat",
+    "read_account",
+    "set_account_setting",
     "save_canned",
     "delete_canned",
     "reorder_canned",

@@ -88,6 +88,8 @@ pub fn run() {
             commands::team::invite_operator,
             commands::team::leave_chat,
             commands::team::start_internal_chat,
+            commands::team::read_account,
+            commands::team::set_account_setting,
             commands::composer::save_canned,
             commands::composer::delete_canned,
             commands::composer::reorder_canned,

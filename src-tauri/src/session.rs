@@ -230,7 +230,8 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
         AgentEvent::TeamList { .. }
         | AgentEvent::TeamMemberUpdated { .. }
         | AgentEvent::InvitedToChat { .. }
-        | AgentEvent::InvitationDeclined { .. } => {}
+        | AgentEvent::InvitationDeclined { .. }
+        | AgentEvent::AccountSettings { .. } => {}
     }
 }
 

@@ -185,6 +185,8 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::WatchTeam { req }
         | AgentRequest::InviteOperator { req, .. }
         | AgentRequest::StartInternalChat { req, .. }
+        | AgentRequest::ReadAccount { req }
+        | AgentRequest::SetAccountSetting { req, .. }
         | AgentRequest::Leave { req, .. } => Some(*req),
         AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {
             None

@@ -194,3 +194,71 @@ async fn an_internal_chat_starts_from_the_team_page_while_away() -> anyhow::Resu
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_administrator_sets_call_distribution_on_the_team_page() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let app = DesktopApp::start().await?;
+    app.log_in(
+        &server.base_url(),
+        server.admin_email(),
+        server.admin_password(),
+        false,
+    )
+    .await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.click("[data-testid=nav-team]").await?;
+    app.wait_for("[data-testid=account-setting][data-key=distribution]")
+        .await?;
+
+    // A wrong value is refused with the server's reason and changes nothing.
+    let distribution = "[data-testid=account-setting][data-key=distribution]";
+    app.fill(
+        &format!("{distribution} [data-testid=account-value]"),
+        "random",
+    )
+    .await?;
+    app.click(&format!(
+        "{distribution} [data-testid=save-account-setting]"
+    ))
+    .await?;
+    app.wait_for_text(
+        &format!("{distribution} [data-testid=account-status]"),
+        "round_robin",
+    )
+    .await?;
+
+    app.fill(
+        &format!("{distribution} [data-testid=account-value]"),
+        "round_robin",
+    )
+    .await?;
+    app.click(&format!(
+        "{distribution} [data-testid=save-account-setting]"
+    ))
+    .await?;
+    app.wait_for_text(
+        &format!("{distribution} [data-testid=account-status]"),
+        "Saved",
+    )
+    .await?;
+
+    // The server keeps it: another session of the administrator reads it back.
+    let (mut admin, _) =
+        RawAgent::connect(&server, server.admin_email(), server.admin_password()).await?;
+    admin.request(AgentRequest::ReadAccount { req: 2 }).await?;
+    let value = admin
+        .wait_for(|event| match event {
+            AgentEvent::AccountSettings { settings } => settings
+                .iter()
+                .find(|s| s.key == "distribution")
+                .map(|s| s.value.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(value, "round_robin");
+    app.screenshot("desktop-team-account").await?;
+    app.quit().await?;
+    Ok(())
+}

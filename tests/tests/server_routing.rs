@@ -283,3 +283,65 @@ async fn a_dropped_operator_keeps_chats_for_the_grace_period_then_they_ring_othe
     assert_eq!(joined, "Bob");
     Ok(())
 }
+
+/// The account settings an administrator's app receives next.
+async fn account(agent: &mut RawAgent) -> anyhow::Result<Vec<(String, String)>> {
+    agent
+        .wait_for(|event| match event {
+            AgentEvent::AccountSettings { settings } => Some(
+                settings
+                    .iter()
+                    .map(|s| (s.key.clone(), s.value.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn administrators_change_distribution_from_the_app_and_agents_may_not() -> anyhow::Result<()>
+{
+    let server = TestServer::start().await?;
+    let (mut admin, _) =
+        RawAgent::connect(&server, server.admin_email(), server.admin_password()).await?;
+    admin.request(AgentRequest::ReadAccount { req: 2 }).await?;
+    let settings = account(&mut admin).await?;
+    assert!(
+        settings.contains(&("distribution".into(), String::new())),
+        "{settings:?}"
+    );
+    assert!(settings.iter().all(|(key, _)| !key.contains("secret")));
+
+    admin
+        .request(AgentRequest::SetAccountSetting {
+            req: 3,
+            key: "distribution".into(),
+            value: "least_busy".into(),
+        })
+        .await?;
+    let settings = account(&mut admin).await?;
+    assert!(settings.contains(&("distribution".into(), "least_busy".into())));
+
+    let refused = admin
+        .request(AgentRequest::SetAccountSetting {
+            req: 4,
+            key: "ring_timeout_secs".into(),
+            value: "soon".into(),
+        })
+        .await
+        .expect_err("not a number of seconds");
+    assert!(refused.to_string().contains("seconds"), "{refused}");
+
+    let mut ann = online(&server, "ann@example.com", "Ann").await?;
+    let refused = ann
+        .request(AgentRequest::SetAccountSetting {
+            req: 5,
+            key: "distribution".into(),
+            value: "to_all".into(),
+        })
+        .await
+        .expect_err("agents do not manage the account");
+    assert!(refused.to_string().contains("administrators"), "{refused}");
+    Ok(())
+}

@@ -71,6 +71,8 @@ const mainView = new MainView({
     platform.inviteOperator(id, operatorId, transfer).then(() => undefined),
   leaveChat: (id) => platform.leaveChat(id).then(() => undefined),
   startInternalChat: (operatorId) => platform.startInternalChat(operatorId).catch(report),
+  readAccount: () => platform.readAccount().catch(report),
+  setAccountSetting: (key, value) => platform.setAccountSetting(key, value).then(() => undefined),
   joinChat(id) {
     store.dispatch({ type: "invitation_answered", conversationId: id });
     platform.accept(id).catch(report);

@@ -64,6 +64,11 @@ export const inviteOperator = (conversationId: string, operatorId: string, trans
 /** Starts an internal chat with a colleague (it arrives as a new active chat). */
 export const startInternalChat = (operatorId: string) =>
   call<null>("start_internal_chat", { operator_id: operatorId });
+/** Asks for the account settings (administrators; they arrive as a server event). */
+export const readAccount = () => call<null>("read_account");
+/** Changes one account setting (administrators). */
+export const setAccountSetting = (key: string, value: string) =>
+  call<null>("set_account_setting", { key, value });
 /** Leaves a chat without ending it. */
 export const leaveChat = (conversationId: string) => call<null>("leave_chat", { conversation_id: conversationId });
 /** Opens a message link in the default browser or mail program. */

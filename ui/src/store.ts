@@ -268,6 +268,7 @@ function applyServerEvent(state: State, event: AgentEvent): State {
     case "team_member_updated":
     case "invited_to_chat":
     case "invitation_declined":
+    case "account_settings":
       return { ...state, team: applyTeamEvent(state.team, event) };
     case "canned_responses":
       return { ...state, session: { ...state.session, canned: event.responses } };

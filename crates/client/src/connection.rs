@@ -97,6 +97,11 @@ pub(crate) enum Request {
     },
     Leave(String),
     StartInternalChat(String),
+    ReadAccount,
+    SetAccountSetting {
+        key: String,
+        value: String,
+    },
     Invite {
         visitor_id: String,
         text: String,
@@ -158,6 +163,10 @@ impl Request {
             },
             Request::StartInternalChat(operator_id) => {
                 AgentRequest::StartInternalChat { req, operator_id }
+            }
+            Request::ReadAccount => AgentRequest::ReadAccount { req },
+            Request::SetAccountSetting { key, value } => {
+                AgentRequest::SetAccountSetting { req, key, value }
             }
             Request::Invite { visitor_id, text } => AgentRequest::Invite {
                 req,

@@ -250,6 +250,21 @@ impl AgentClient {
             .await
     }
 
+    /// Asks for the account settings (administrators only); `AccountSettings` follows as a
+    /// server event.
+    pub async fn read_account(&self) -> Result<(), ClientError> {
+        self.acked(Request::ReadAccount).await
+    }
+
+    /// Changes one account setting (administrators only); `AccountSettings` follows.
+    pub async fn set_account_setting(&self, key: &str, value: &str) -> Result<(), ClientError> {
+        self.acked(Request::SetAccountSetting {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        })
+        .await
+    }
+
     /// Leaves a chat without ending it (refused for its last operator).
     pub async fn leave(&self, conversation_id: &str) -> Result<(), ClientError> {
         self.acked(Request::Leave(conversation_id.to_owned())).await

@@ -192,7 +192,23 @@ operator_id: string,
 /**
  * Whether to hand the chat over (leave once they accept).
  */
-transfer: boolean, } | { "type": "start_internal_chat", 
+transfer: boolean, } | { "type": "read_account", 
+/**
+ * Request number.
+ */
+req: number, } | { "type": "set_account_setting", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The setting's key.
+ */
+key: string, 
+/**
+ * The new value (checked like `switchboard-server settings set`).
+ */
+value: string, } | { "type": "start_internal_chat", 
 /**
  * Request number.
  */

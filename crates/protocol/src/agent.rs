@@ -11,8 +11,9 @@ use ts_rs::TS;
 
 use crate::visitors::{BlockRule, BlockTarget, LiveVisitor};
 use crate::{
-    CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator,
-    OperatorRef, ProtocolError, ResumePoint, RingEnd, Side, Status, TeamMember,
+    AccountSetting, CannedDraft, CannedResponse, CannedScope, ConversationEvent,
+    ConversationSummary, Operator, OperatorRef, ProtocolError, ResumePoint, RingEnd, Side, Status,
+    TeamMember,
 };
 
 /// A frame from an agent client to the server.
@@ -170,6 +171,20 @@ pub enum AgentRequest {
         operator_id: String,
         /// Whether to hand the chat over (leave once they accept).
         transfer: bool,
+    },
+    /// Asks for the account settings (administrators only): `AccountSettings` follows.
+    ReadAccount {
+        /// Request number.
+        req: u32,
+    },
+    /// Changes one account setting (administrators only); `AccountSettings` follows.
+    SetAccountSetting {
+        /// Request number.
+        req: u32,
+        /// The setting's key.
+        key: String,
+        /// The new value (checked like `switchboard-server settings set`).
+        value: String,
     },
     /// Starts an internal chat with a colleague (Online or Away). It is accepted for both at
     /// once (each gets `ConversationUpdated`), works while Away, and no visitor ever sees it.
@@ -330,6 +345,11 @@ pub enum AgentEvent {
         by: OperatorRef,
         /// Whether the inviter hands the chat over (leaves once this operator accepts).
         transfer: bool,
+    },
+    /// The account settings (after `ReadAccount` or `SetAccountSetting`; administrators).
+    AccountSettings {
+        /// Every editable setting, in a stable order.
+        settings: Vec<AccountSetting>,
     },
     /// An operator this one invited declined (or could no longer be reached).
     InvitationDeclined {

@@ -20,7 +20,7 @@ pub use agent::{AgentEvent, AgentRequest};
 pub use composer::{CannedDraft, CannedResponse, CannedScope, Emoticon};
 pub use conversation::*;
 pub use error::{ErrorCode, ProtocolError};
-pub use team::TeamMember;
+pub use team::{AccountSetting, TeamMember};
 pub use visitor::{VisitorConversation, VisitorEvent, VisitorRequest};
 
 /// Version of this protocol; sent in every hello and checked by the server.

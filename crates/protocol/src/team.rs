@@ -26,3 +26,15 @@ pub struct TeamMember {
     #[ts(type = "number")]
     pub status_since: Millis,
 }
+
+/// One account setting as administrators see and change it (distribution, ring timeout, chat
+/// cap, reconnect grace, pre-chat survey, file limits, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AccountSetting {
+    /// The setting's key, e.g. `distribution`.
+    pub key: String,
+    /// Its current value (empty: the default).
+    pub value: String,
+    /// What it holds and which values it takes.
+    pub about: String,
+}

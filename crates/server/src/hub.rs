@@ -6,6 +6,7 @@
 //! conversation's events committed and in order. Sockets get frames through small bounded
 //! channels; a socket too slow to drain its channel is dropped and resumes on reconnect.
 
+mod account;
 mod canned;
 mod grace;
 mod internal;

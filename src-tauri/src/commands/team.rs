@@ -39,6 +39,24 @@ pub async fn start_internal_chat(
     Ok(session.client().start_internal_chat(&operator_id).await?)
 }
 
+/// Asks for the account settings (administrators only); they arrive as a server event.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn read_account(state: State<'_, AppState>) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session.client().read_account().await?)
+}
+
+/// Changes one account setting (administrators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_account_setting(
+    state: State<'_, AppState>,
+    key: String,
+    value: String,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session.client().set_account_setting(&key, &value).await?)
+}
+
 /// Leaves a chat without ending it.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn leave_chat(

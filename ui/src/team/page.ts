@@ -1,15 +1,17 @@
 // The Team page: every operator with a live status dot, their number of open chats and how
 // long they have been in their status (refreshed while the page shows), and a Chat button to
-// start an internal chat with a colleague who is Online or Away.
+// start an internal chat with a colleague who is Online or Away; administrators also see the
+// Account section.
 
 import type { TeamMember } from "../../../crates/protocol/bindings/TeamMember";
 import { el } from "../format";
 import { teamDot } from "./dot";
 import { duration } from "../visitors/state";
+import { AccountSection, type AccountActions } from "./account";
 import { listMembers, statusLabel, type TeamState } from "./state";
 
 /** What the Team page asks of the app. */
-export interface TeamPageActions {
+export interface TeamPageActions extends AccountActions {
   /** Starts an internal chat; it opens as a new tab when the server has it. */
   startInternalChat(operatorId: string): void;
 }
@@ -23,6 +25,7 @@ export class TeamPage {
   private rows = el("tbody", undefined, undefined, "team-rows");
   private state: TeamState | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private account: AccountSection;
 
   constructor(
     private actions: TeamPageActions,
@@ -33,12 +36,14 @@ export class TeamPage {
     for (const title of ["Operator", "Status", "Chats", "In status for", ""]) head.append(el("th", undefined, title));
     table.append(el("thead"), this.rows);
     table.tHead!.append(head);
-    this.root.append(el("h2", "page-title", "Team"), table);
+    this.account = new AccountSection(actions);
+    this.root.append(el("h2", "page-title", "Team"), table, this.account.root);
   }
 
   /** Shows the team (when `visible`); redraws only when it changed, and keeps times moving. */
-  update(state: TeamState, visible: boolean): void {
+  update(state: TeamState, visible: boolean, admin: boolean): void {
     this.root.hidden = !visible;
+    this.account.update(state.account, admin, visible);
     if (visible && this.timer === null) {
       this.timer = setInterval(() => this.state && this.render(this.state), TICK_MS);
     } else if (!visible && this.timer !== null) {

@@ -2,6 +2,7 @@
 // status), colleagues' invitations into chats waiting for an answer, and short notices about
 // team events (a declined invitation, a call missed at the ring timeout). Pure and unit-tested.
 
+import type { AccountSetting } from "../../../crates/protocol/bindings/AccountSetting";
 import type { AgentEvent } from "../../../crates/protocol/bindings/AgentEvent";
 import type { ConversationSummary } from "../../../crates/protocol/bindings/ConversationSummary";
 import type { OperatorRef } from "../../../crates/protocol/bindings/OperatorRef";
@@ -24,15 +25,25 @@ export interface TeamState {
   invitations: ChatInvitation[];
   /** The latest team notice, if any (shown until dismissed). */
   notice: string | null;
+  /** The account settings, once an administrator asked for them. */
+  account: AccountSetting[] | null;
 }
 
 /** Nothing known yet. */
-export const noTeam: TeamState = { members: new Map(), invitations: [], notice: null };
+export const noTeam: TeamState = { members: new Map(), invitations: [], notice: null, account: null };
 
 /** The agent events the team state follows. */
 export type TeamEvent = Extract<
   AgentEvent,
-  { type: "team_list" | "team_member_updated" | "invited_to_chat" | "invitation_declined" | "ring_stopped" }
+  {
+    type:
+      | "team_list"
+      | "team_member_updated"
+      | "invited_to_chat"
+      | "invitation_declined"
+      | "ring_stopped"
+      | "account_settings";
+  }
 >;
 
 /** Applies one event. Never mutates `state`. */
@@ -54,6 +65,8 @@ export function applyTeamEvent(state: TeamState, event: TeamEvent): TeamState {
     }
     case "invitation_declined":
       return { ...state, notice: `${event.operator.name} declined your invitation.` };
+    case "account_settings":
+      return { ...state, account: event.settings };
     case "ring_stopped": {
       const invitations = state.invitations.filter((i) => i.conversation.id !== event.conversation_id);
       const notice =

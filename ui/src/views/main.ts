@@ -205,7 +205,7 @@ export class MainView {
     this.navVisitors.setAttribute("aria-current", String(state.view === "visitors"));
     this.navTeam.setAttribute("aria-current", String(state.view === "team"));
     this.selfId = session.operator.id;
-    this.teamPage.update(state.team, state.view === "team");
+    this.teamPage.update(state.team, state.view === "team", session.operator.role === "admin");
     this.teamTools.update(active, state.team, session.operator.id);
     this.invitations.update(state.team);
     this.visitorsPage.update(state.visitors);

@@ -187,6 +187,10 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
             hub.invite_operator(operator, &conversation_id, &operator_id, transfer)
                 .await,
         ),
+        AgentRequest::ReadAccount { req } => ack(req, hub.read_account(operator).await),
+        AgentRequest::SetAccountSetting { req, key, value } => {
+            ack(req, hub.set_account_setting(operator, &key, &value).await)
+        }
         AgentRequest::StartInternalChat { req, operator_id } => {
             ack(req, hub.start_internal_chat(operator, &operator_id).await)
         }
