@@ -15,6 +15,7 @@ pub mod shortcuts;
 pub mod snip;
 pub mod startup;
 pub mod state;
+pub mod team_notify;
 pub mod transfers;
 pub mod tray;
 pub mod window;

@@ -125,6 +125,7 @@ impl Session {
                 app.emit(ipc::CONNECTION_CHANGED, state)
             }
             ClientEvent::Server(server_event) if ipc::forwards_to_ui(server_event) => {
+                crate::team_notify::announce(app, server_event);
                 let emitted = app.emit(ipc::SERVER_EVENT, server_event);
                 if matches!(server_event, AgentEvent::Welcome { .. }) {
                     crate::startup::reached(crate::startup::Milestone::ChatList);

@@ -1,10 +1,15 @@
 //! Team work end to end: the real desktop app (Ann), a colleague on the raw agent protocol
 //! (Bob) and a visitor in headless Chromium. Ann sees Bob on the Team page, invites him into
 //! the chat from its header, they both chat with the visitor, Ann leaves, and the visitor sees
-//! who joined and who left.
+//! who joined and who left. Invited the other way round, Ann's app notifies her and she joins
+//! from the invitation; internal chats start from the Team page; an administrator sets the
+//! call distribution there.
+
+use std::time::Duration;
 
 use switchboard_protocol::{AgentEvent, AgentRequest, EventBody, Status};
 use switchboard_tests::browser::WidgetVisitor;
+use switchboard_tests::desktop::notifications::NotificationWatch;
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
 use switchboard_tests::wire::RawAgent;
@@ -259,6 +264,85 @@ async fn an_administrator_sets_call_distribution_on_the_team_page() -> anyhow::R
         .await?;
     assert_eq!(value, "round_robin");
     app.screenshot("desktop-team-account").await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_invited_operator_is_notified_and_joins_from_the_app() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
+    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
+    let app = DesktopApp::start().await?;
+    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.set_status("away").await?;
+    let mut notifications = NotificationWatch::start().await?;
+
+    // Bob takes a call on the raw protocol and invites Ann.
+    let (mut bob, _) = RawAgent::connect(&server, BOB, PASSWORD).await?;
+    bob.request(AgentRequest::SetStatus {
+        req: 1,
+        status: Status::Online,
+    })
+    .await?;
+    let widget = WidgetVisitor::open(&server.base_url().join("demo/")?).await?;
+    widget.start_chat(&[]).await?;
+    widget.send("Can someone from sales help?").await?;
+    let id = bob
+        .wait_for(|event| match event {
+            AgentEvent::Ringing { conversation } => Some(conversation.id.clone()),
+            _ => None,
+        })
+        .await?;
+    bob.request(AgentRequest::Accept {
+        req: 2,
+        conversation_id: id.clone(),
+    })
+    .await?;
+    bob.send(&AgentRequest::WatchTeam { req: 3 }).await?;
+    let ann_id = bob
+        .wait_for(|event| match event {
+            AgentEvent::TeamList { members } => members
+                .iter()
+                .find(|m| m.operator.name == "Ann Operator")
+                .map(|m| m.operator.id.clone()),
+            _ => None,
+        })
+        .await?;
+    bob.request(AgentRequest::InviteOperator {
+        req: 4,
+        conversation_id: id.clone(),
+        operator_id: ann_id,
+        transfer: false,
+    })
+    .await?;
+
+    notifications
+        .wait_for(
+            "Bob Colleague invites you to a chat",
+            Duration::from_secs(20),
+        )
+        .await?;
+    app.wait_for_text(
+        "[data-testid=invitation-text]",
+        "Bob Colleague invites you to a chat with",
+    )
+    .await?;
+    app.click("[data-testid=join-chat]").await?;
+    app.wait_for("[data-testid=chat-tab][data-state=active]")
+        .await?;
+    // She joins knowing what was said.
+    app.wait_for_text("[data-testid=message-text]", "Can someone from sales help?")
+        .await?;
+    widget
+        .wait_for_notice("Ann Operator joined the chat")
+        .await?;
+    app.send_message("Ann from sales here").await?;
+    widget.wait_for_message("Ann from sales here").await?;
+    bob_hears(&mut bob, "Ann from sales here").await?;
+    widget.close().await?;
     app.quit().await?;
     Ok(())
 }
