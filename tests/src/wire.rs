@@ -186,6 +186,9 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::InviteOperator { req, .. }
         | AgentRequest::StartInternalChat { req, .. }
         | AgentRequest::ReadAccount { req }
+        | AgentRequest::AddOperator { req, .. }
+        | AgentRequest::ResetPassword { req, .. }
+        | AgentRequest::RemoveOperator { req, .. }
         | AgentRequest::SetAccountSetting { req, .. }
         | AgentRequest::Leave { req, .. } => Some(*req),
         AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {

@@ -263,6 +263,20 @@ async fn an_administrator_sets_call_distribution_on_the_team_page() -> anyhow::R
         })
         .await?;
     assert_eq!(value, "round_robin");
+
+    // Adding an operator: they show on the team list and can log in.
+    app.fill("[data-testid=new-operator-email]", "dee@example.com")
+        .await?;
+    app.fill("[data-testid=new-operator-name]", "Dee Newcomer")
+        .await?;
+    app.fill("[data-testid=new-operator-password]", "welcome aboard")
+        .await?;
+    app.click("[data-testid=add-operator-button]").await?;
+    app.wait_for_text("[data-testid=operators-status]", "Added Dee Newcomer")
+        .await?;
+    app.wait_for_text("[data-testid=team-row]", "Dee Newcomer")
+        .await?;
+    RawAgent::connect(&server, "dee@example.com", "welcome aboard").await?;
     app.screenshot("desktop-team-account").await?;
     app.quit().await?;
     Ok(())

@@ -203,7 +203,9 @@ async fn refused(agent: &mut RawAgent, request: AgentRequest) -> anyhow::Result<
         | AgentRequest::Accept { req, .. }
         | AgentRequest::Send { req, .. }
         | AgentRequest::Leave { req, .. }
-        | AgentRequest::StartInternalChat { req, .. } => *req,
+        | AgentRequest::StartInternalChat { req, .. }
+        | AgentRequest::AddOperator { req, .. }
+        | AgentRequest::RemoveOperator { req, .. } => *req,
         other => anyhow::bail!("not a request this test refuses: {other:?}"),
     };
     agent.send(&request).await?;
@@ -719,5 +721,110 @@ async fn colleagues_chat_internally_while_away_and_no_visitor_ever_sees_it() -> 
             _ => None,
         })
         .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn administrators_add_reset_and_remove_operators_from_the_app() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (mut admin, _) =
+        RawAgent::connect(&server, server.admin_email(), server.admin_password()).await?;
+    admin.send(&AgentRequest::WatchTeam { req: 2 }).await?;
+    admin
+        .wait_for(|e| matches!(e, AgentEvent::TeamList { .. }).then_some(()))
+        .await?;
+    let add = |req, password: &str| AgentRequest::AddOperator {
+        req,
+        email: "Dee@Example.com".into(),
+        name: "Dee".into(),
+        password: password.into(),
+        admin: false,
+    };
+
+    assert_eq!(
+        refused(&mut admin, add(40, "short")).await?,
+        ErrorCode::Invalid
+    );
+    admin.request(add(41, "first password")).await?;
+    let dee = team_update(&mut admin, "Dee").await?;
+    assert_eq!(dee.status, Status::Offline);
+    assert_eq!(
+        refused(&mut admin, add(42, "first password")).await?,
+        ErrorCode::Conflict
+    );
+    let (mut dee_app, _) = RawAgent::connect(&server, "dee@example.com", "first password").await?;
+
+    // Agents manage nobody.
+    let mut ann = operator(&server, "ann@example.com", "Ann", Status::Online).await?;
+    assert_eq!(
+        refused(
+            &mut ann.agent,
+            AgentRequest::RemoveOperator {
+                req: 43,
+                operator_id: dee.operator.id.clone()
+            }
+        )
+        .await?,
+        ErrorCode::Forbidden
+    );
+
+    admin
+        .request(AgentRequest::ResetPassword {
+            req: 44,
+            operator_id: dee.operator.id.clone(),
+            password: "second password".into(),
+        })
+        .await?;
+    assert!(
+        RawAgent::connect(&server, "dee@example.com", "first password")
+            .await
+            .is_err()
+    );
+    RawAgent::connect(&server, "dee@example.com", "second password").await?;
+
+    // Someone with an open chat stays until it is closed or handed over.
+    let (_visitor, id) = chat_with(&server, &mut ann).await?;
+    assert_eq!(
+        refused(
+            &mut admin,
+            AgentRequest::RemoveOperator {
+                req: 45,
+                operator_id: ann.id.clone()
+            }
+        )
+        .await?,
+        ErrorCode::Conflict
+    );
+    ann.agent
+        .request(AgentRequest::Close {
+            req: 46,
+            conversation_id: id,
+        })
+        .await?;
+
+    admin
+        .request(AgentRequest::RemoveOperator {
+            req: 47,
+            operator_id: dee.operator.id.clone(),
+        })
+        .await?;
+    let names = admin
+        .wait_for(|event| match event {
+            AgentEvent::TeamList { members } => Some(
+                members
+                    .iter()
+                    .map(|m| m.operator.name.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .await?;
+    assert!(!names.contains(&"Dee".to_string()), "{names:?}");
+    dee_app.closed().await?;
+    assert!(
+        RawAgent::connect(&server, "dee@example.com", "second password")
+            .await
+            .is_err()
+    );
     Ok(())
 }

@@ -72,6 +72,10 @@ const mainView = new MainView({
   leaveChat: (id) => platform.leaveChat(id).then(() => undefined),
   startInternalChat: (operatorId) => platform.startInternalChat(operatorId).catch(report),
   readAccount: () => platform.readAccount().catch(report),
+  addOperator: (email, name, password, admin) =>
+    platform.addOperator(email, name, password, admin).then(() => undefined),
+  resetPassword: (id, password) => platform.resetPassword(id, password).then(() => undefined),
+  removeOperator: (id) => platform.removeOperator(id).then(() => undefined),
   setAccountSetting: (key, value) => platform.setAccountSetting(key, value).then(() => undefined),
   joinChat(id) {
     store.dispatch({ type: "invitation_answered", conversationId: id });

@@ -69,6 +69,14 @@ export const readAccount = () => call<null>("read_account");
 /** Changes one account setting (administrators). */
 export const setAccountSetting = (key: string, value: string) =>
   call<null>("set_account_setting", { key, value });
+/** Adds an operator (administrators). */
+export const addOperator = (email: string, name: string, password: string, admin: boolean) =>
+  call<null>("add_operator", { email, name, password, admin });
+/** Sets a new password for an operator (administrators). */
+export const resetPassword = (operatorId: string, password: string) =>
+  call<null>("reset_password", { operator_id: operatorId, password });
+/** Removes an operator who has no open chats (administrators). */
+export const removeOperator = (operatorId: string) => call<null>("remove_operator", { operator_id: operatorId });
 /** Leaves a chat without ending it. */
 export const leaveChat = (conversationId: string) => call<null>("leave_chat", { conversation_id: conversationId });
 /** Opens a message link in the default browser or mail program. */

@@ -98,6 +98,17 @@ pub(crate) enum Request {
     Leave(String),
     StartInternalChat(String),
     ReadAccount,
+    AddOperator {
+        email: String,
+        name: String,
+        password: String,
+        admin: bool,
+    },
+    ResetPassword {
+        operator_id: String,
+        password: String,
+    },
+    RemoveOperator(String),
     SetAccountSetting {
         key: String,
         value: String,
@@ -165,6 +176,29 @@ impl Request {
                 AgentRequest::StartInternalChat { req, operator_id }
             }
             Request::ReadAccount => AgentRequest::ReadAccount { req },
+            Request::AddOperator {
+                email,
+                name,
+                password,
+                admin,
+            } => AgentRequest::AddOperator {
+                req,
+                email,
+                name,
+                password,
+                admin,
+            },
+            Request::ResetPassword {
+                operator_id,
+                password,
+            } => AgentRequest::ResetPassword {
+                req,
+                operator_id,
+                password,
+            },
+            Request::RemoveOperator(operator_id) => {
+                AgentRequest::RemoveOperator { req, operator_id }
+            }
             Request::SetAccountSetting { key, value } => {
                 AgentRequest::SetAccountSetting { req, key, value }
             }

@@ -265,6 +265,42 @@ impl AgentClient {
         .await
     }
 
+    /// Adds an operator (administrators only).
+    pub async fn add_operator(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        admin: bool,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::AddOperator {
+            email: email.to_owned(),
+            name: name.to_owned(),
+            password: password.to_owned(),
+            admin,
+        })
+        .await
+    }
+
+    /// Sets a new password for an operator (administrators only).
+    pub async fn reset_password(
+        &self,
+        operator_id: &str,
+        password: &str,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::ResetPassword {
+            operator_id: operator_id.to_owned(),
+            password: password.to_owned(),
+        })
+        .await
+    }
+
+    /// Removes an operator who has no open chats (administrators only).
+    pub async fn remove_operator(&self, operator_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::RemoveOperator(operator_id.to_owned()))
+            .await
+    }
+
     /// Leaves a chat without ending it (refused for its last operator).
     pub async fn leave(&self, conversation_id: &str) -> Result<(), ClientError> {
         self.acked(Request::Leave(conversation_id.to_owned())).await

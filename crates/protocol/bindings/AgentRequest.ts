@@ -208,7 +208,47 @@ key: string,
 /**
  * The new value (checked like `switchboard-server settings set`).
  */
-value: string, } | { "type": "start_internal_chat", 
+value: string, } | { "type": "add_operator", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * Login email.
+ */
+email: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Initial password, at least 8 characters.
+ */
+password: string, 
+/**
+ * Whether they are an administrator.
+ */
+admin: boolean, } | { "type": "reset_password", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The operator.
+ */
+operator_id: string, 
+/**
+ * The new password, at least 8 characters.
+ */
+password: string, } | { "type": "remove_operator", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The operator.
+ */
+operator_id: string, } | { "type": "start_internal_chat", 
 /**
  * Request number.
  */

@@ -186,6 +186,36 @@ pub enum AgentRequest {
         /// The new value (checked like `switchboard-server settings set`).
         value: String,
     },
+    /// Adds an operator (administrators only); the team list shows them at once.
+    AddOperator {
+        /// Request number.
+        req: u32,
+        /// Login email.
+        email: String,
+        /// Display name.
+        name: String,
+        /// Initial password, at least 8 characters.
+        password: String,
+        /// Whether they are an administrator.
+        admin: bool,
+    },
+    /// Sets a new password for an operator (administrators only).
+    ResetPassword {
+        /// Request number.
+        req: u32,
+        /// The operator.
+        operator_id: String,
+        /// The new password, at least 8 characters.
+        password: String,
+    },
+    /// Removes an operator who has no open chats (administrators only; not oneself). Their
+    /// apps are disconnected and their sessions end.
+    RemoveOperator {
+        /// Request number.
+        req: u32,
+        /// The operator.
+        operator_id: String,
+    },
     /// Starts an internal chat with a colleague (Online or Away). It is accepted for both at
     /// once (each gets `ConversationUpdated`), works while Away, and no visitor ever sees it.
     StartInternalChat {

@@ -10,6 +10,7 @@ mod account;
 mod canned;
 mod grace;
 mod internal;
+mod operators;
 mod routing;
 mod team;
 mod typing;

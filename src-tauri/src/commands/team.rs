@@ -57,6 +57,46 @@ pub async fn set_account_setting(
     Ok(session.client().set_account_setting(&key, &value).await?)
 }
 
+/// Adds an operator (administrators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_operator(
+    state: State<'_, AppState>,
+    email: String,
+    name: String,
+    password: String,
+    admin: bool,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session
+        .client()
+        .add_operator(&email, &name, &password, admin)
+        .await?)
+}
+
+/// Sets a new password for an operator (administrators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reset_password(
+    state: State<'_, AppState>,
+    operator_id: String,
+    password: String,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session
+        .client()
+        .reset_password(&operator_id, &password)
+        .await?)
+}
+
+/// Removes an operator who has no open chats (administrators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn remove_operator(
+    state: State<'_, AppState>,
+    operator_id: String,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session.client().remove_operator(&operator_id).await?)
+}
+
 /// Leaves a chat without ending it.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn leave_chat(

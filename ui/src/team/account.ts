@@ -1,12 +1,14 @@
-// The Team page's Account section, for administrators only: every account setting (call
-// distribution, ring timeout, chat cap, reconnect grace, pre-chat survey, file limits, ...)
-// with what it means, editable one at a time; the server checks each value.
+// The Team page's Account section, for administrators only: operator management, and every
+// account setting (call distribution, ring timeout, chat cap, reconnect grace, pre-chat survey,
+// file limits, ...) with what it means, editable one at a time; the server checks each value.
 
 import type { AccountSetting } from "../../../crates/protocol/bindings/AccountSetting";
+import type { TeamMember } from "../../../crates/protocol/bindings/TeamMember";
 import { el } from "../format";
+import { OperatorsManager, type OperatorActions } from "./operators";
 
 /** What the Account section asks of the app. */
-export interface AccountActions {
+export interface AccountActions extends OperatorActions {
   /** Asks for the settings (they arrive as a server event). */
   readAccount(): void;
   /** Resolves once the server kept the value; rejects with a readable message. */
@@ -24,15 +26,24 @@ export class AccountSection {
   private asked = false;
   /** The last outcome per setting; kept when the list is redrawn with fresh values. */
   private statuses = new Map<string, string>();
+  private operators: OperatorsManager;
 
   constructor(private actions: AccountActions) {
-    this.root.append(el("h2", "page-title", "Account"), this.rows);
+    this.operators = new OperatorsManager(actions);
+    this.root.append(el("h2", "page-title", "Account"), this.operators.root, el("h3", undefined, "Settings"), this.rows);
   }
 
-  /** Shows the settings to administrators (asking for them the first time). */
-  update(settings: AccountSetting[] | null, admin: boolean, visible: boolean): void {
+  /** Shows operators and settings to administrators (asking for the settings the first time). */
+  update(
+    settings: AccountSetting[] | null,
+    members: readonly TeamMember[],
+    selfId: string,
+    admin: boolean,
+    visible: boolean,
+  ): void {
     this.root.hidden = !admin;
     if (!admin || !visible) return;
+    this.operators.update(members, selfId);
     if (settings === null && !this.asked) {
       this.asked = true;
       this.actions.readAccount();

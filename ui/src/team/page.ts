@@ -26,6 +26,8 @@ export class TeamPage {
   private state: TeamState | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private account: AccountSection;
+  private membersFrom: TeamState["members"] | null = null;
+  private members: readonly TeamMember[] = [];
 
   constructor(
     private actions: TeamPageActions,
@@ -43,7 +45,7 @@ export class TeamPage {
   /** Shows the team (when `visible`); redraws only when it changed, and keeps times moving. */
   update(state: TeamState, visible: boolean, admin: boolean): void {
     this.root.hidden = !visible;
-    this.account.update(state.account, admin, visible);
+    this.account.update(state.account, this.membersOf(state), this.selfId(), admin, visible);
     if (visible && this.timer === null) {
       this.timer = setInterval(() => this.state && this.render(this.state), TICK_MS);
     } else if (!visible && this.timer !== null) {
@@ -52,6 +54,15 @@ export class TeamPage {
     }
     if (visible && state !== this.state) this.render(state);
     this.state = visible ? state : null;
+  }
+
+  /** The team list, computed once per state. */
+  private membersOf(state: TeamState): readonly TeamMember[] {
+    if (state.members !== this.membersFrom) {
+      this.membersFrom = state.members;
+      this.members = listMembers(state);
+    }
+    return this.members;
   }
 
   private render(state: TeamState): void {

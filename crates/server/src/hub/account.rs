@@ -9,7 +9,7 @@ use crate::settings::{SettingError, EDITABLE};
 
 impl Hub {
     /// Fails unless the operator is an administrator.
-    fn require_admin(&self, operator_id: &str) -> HubResult<()> {
+    pub(super) fn require_admin(&self, operator_id: &str) -> HubResult<()> {
         let role = self.live().agents.get(operator_id).map(|a| a.operator.role);
         if role == Some(Role::Admin) {
             Ok(())

@@ -98,6 +98,41 @@ impl Live {
         })
     }
 
+    /// Every open chat an operator takes part in, internal ones included.
+    pub(super) fn chat_count_all(&self, operator_id: &str) -> usize {
+        self.conversations
+            .values()
+            .filter(|c| c.summary.operators.iter().any(|o| o.id == operator_id))
+            .count()
+    }
+
+    /// Forgets a removed operator.
+    pub(super) fn forget_member(&mut self, operator_id: &str) {
+        self.team.roster.remove(operator_id);
+        self.team.shown.remove(operator_id);
+    }
+
+    /// The whole team list, by name.
+    pub(super) fn members(&mut self) -> Vec<TeamMember> {
+        let ids: Vec<String> = self.team.roster.keys().cloned().collect();
+        let mut members: Vec<TeamMember> = ids.iter().filter_map(|id| self.member(id)).collect();
+        members.sort_by(|a, b| {
+            a.operator
+                .name
+                .to_lowercase()
+                .cmp(&b.operator.name.to_lowercase())
+        });
+        members
+    }
+
+    /// Sends a frame to every operator watching the team list.
+    pub(super) fn push_team_watchers(&mut self, frame: &Frame) {
+        let watchers: Vec<String> = self.team.watchers.iter().cloned().collect();
+        for watcher in watchers {
+            self.push_agent(&watcher, frame);
+        }
+    }
+
     /// Recomputes operators' presence and tells team watchers about those that changed.
     pub(super) fn team_changed<'a>(&mut self, operator_ids: impl IntoIterator<Item = &'a str>) {
         let ids: Vec<String> = operator_ids.into_iter().map(str::to_string).collect();
@@ -108,10 +143,7 @@ impl Live {
             };
             if before != Some((member.status, member.chats)) {
                 let frame = frame_of(&AgentEvent::TeamMemberUpdated { member });
-                let watchers: Vec<String> = self.team.watchers.iter().cloned().collect();
-                for watcher in watchers {
-                    self.push_agent(&watcher, &frame);
-                }
+                self.push_team_watchers(&frame);
             }
         }
     }
@@ -208,14 +240,7 @@ impl Hub {
             live.enrol(reference, record.operator.role);
         }
         live.team.watchers.insert(operator_id.to_string());
-        let ids: Vec<String> = live.team.roster.keys().cloned().collect();
-        let mut members: Vec<TeamMember> = ids.iter().filter_map(|id| live.member(id)).collect();
-        members.sort_by(|a, b| {
-            a.operator
-                .name
-                .to_lowercase()
-                .cmp(&b.operator.name.to_lowercase())
-        });
+        let members = live.members();
         let list = frame_of(&AgentEvent::TeamList { members });
         live.push_agent(operator_id, &list);
         Ok(())

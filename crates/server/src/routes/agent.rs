@@ -191,6 +191,28 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
         AgentRequest::SetAccountSetting { req, key, value } => {
             ack(req, hub.set_account_setting(operator, &key, &value).await)
         }
+        AgentRequest::AddOperator {
+            req,
+            email,
+            name,
+            password,
+            admin,
+        } => ack(
+            req,
+            hub.add_operator(operator, &email, &name, password, admin)
+                .await,
+        ),
+        AgentRequest::ResetPassword {
+            req,
+            operator_id,
+            password,
+        } => ack(
+            req,
+            hub.reset_password(operator, &operator_id, password).await,
+        ),
+        AgentRequest::RemoveOperator { req, operator_id } => {
+            ack(req, hub.remove_operator(operator, &operator_id).await)
+        }
         AgentRequest::StartInternalChat { req, operator_id } => {
             ack(req, hub.start_internal_chat(operator, &operator_id).await)
         }
