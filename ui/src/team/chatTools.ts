@@ -72,15 +72,15 @@ export class ChatTeamTools {
     const transfer = this.picking;
     const chatId = this.chat.id;
     const colleagues = invitable(this.team, this.chat, this.selfId);
-    const title = el("p", "picker-title", transfer ? "Transfer to" : "Invite");
+    const title = el("p", "team-picker-title", transfer ? "Transfer to" : "Invite");
     const options = colleagues.map((member) => {
-      const option = el("button", "picker-option", undefined, "pick-operator");
+      const option = el("button", "team-picker-option", undefined, "pick-operator");
       option.dataset.operatorId = member.operator.id;
       option.setAttribute("role", "menuitem");
       option.append(
         teamDot(member.status),
         el("span", undefined, member.operator.name, "pick-operator-name"),
-        el("span", "picker-detail", ` ${statusLabel(member.status)} · ${member.chats} chats`),
+        el("span", "team-picker-detail", ` ${statusLabel(member.status)} · ${member.chats} chats`),
       );
       option.addEventListener("click", () => this.send(chatId, member.operator.id, member.operator.name, transfer));
       return option;

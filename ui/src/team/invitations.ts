@@ -26,15 +26,15 @@ export class InvitationBar {
     this.shown = state;
     const rows = state.invitations.map((invitation) => {
       const id = invitation.conversation.id;
-      const row = el("div", "invitation", undefined, "chat-invitation");
+      const row = el("div", "team-invitation", undefined, "chat-invitation");
       row.dataset.conversationId = id;
       const join = el("button", "primary", "Join", "join-chat");
       join.addEventListener("click", () => this.actions.joinChat(id));
       const decline = el("button", undefined, "Decline", "decline-invitation");
       decline.addEventListener("click", () => this.actions.declineInvitation(id));
-      const buttons = el("div", "invitation-buttons");
+      const buttons = el("div", "team-invitation-buttons");
       buttons.append(join, decline);
-      row.append(el("p", "invitation-text", invitationText(invitation), "invitation-text"), buttons);
+      row.append(el("p", "team-invitation-text", invitationText(invitation), "invitation-text"), buttons);
       return row;
     });
     if (state.notice !== null) {
