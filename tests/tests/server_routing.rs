@@ -233,7 +233,8 @@ async fn a_dropped_operator_keeps_chats_for_the_grace_period_then_they_ring_othe
 ) -> anyhow::Result<()> {
     let server = server("to_all").await?;
     let mut ann = online(&server, "ann@example.com", "Ann").await?;
-    let (mut visitor, id) = call(&server).await?;
+    let (mut visitor, welcome) = RawVisitor::connect(&server, None, None).await?;
+    let id = visitor.start_chat().await?;
     rings(&mut ann, &id).await?;
     assert!(try_accept(&mut ann, &id).await?);
     let mut bob = online(&server, "bob@example.com", "Bob").await?;
@@ -254,6 +255,17 @@ async fn a_dropped_operator_keeps_chats_for_the_grace_period_then_they_ring_othe
 
     // A departure: Ann drops and stays away; after the grace period the chat rings Bob.
     drop(_ann);
+    assert_eq!(
+        visitor_sees_connection(&mut visitor).await?,
+        ("Ann".into(), false)
+    );
+    // A visitor reconnecting meanwhile (a new page) is told at once.
+    let token = match welcome {
+        VisitorEvent::Welcome { visitor_token, .. } => visitor_token,
+        other => anyhow::bail!("expected welcome, got {other:?}"),
+    };
+    drop(visitor);
+    let (mut visitor, _) = RawVisitor::connect(&server, Some(token), None).await?;
     assert_eq!(
         visitor_sees_connection(&mut visitor).await?,
         ("Ann".into(), false)
@@ -343,5 +355,35 @@ async fn administrators_change_distribution_from_the_app_and_agents_may_not() ->
         .await
         .expect_err("agents do not manage the account");
     assert!(refused.to_string().contains("administrators"), "{refused}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn after_a_restart_operators_get_the_grace_period_to_come_back() -> anyhow::Result<()> {
+    let mut server = server("to_all").await?;
+    let mut ann = online(&server, "ann@example.com", "Ann").await?;
+    let (mut visitor, welcome) = RawVisitor::connect(&server, None, None).await?;
+    let id = visitor.start_chat().await?;
+    rings(&mut ann, &id).await?;
+    assert!(try_accept(&mut ann, &id).await?);
+    let VisitorEvent::Welcome { visitor_token, .. } = welcome else {
+        anyhow::bail!("expected welcome");
+    };
+    server
+        .add_operator("bob@example.com", "Bob", PASSWORD)
+        .await?;
+
+    server.restart().await?;
+    drop((ann, visitor));
+    let (mut visitor, _) = RawVisitor::connect(&server, Some(visitor_token), None).await?;
+    assert_eq!(
+        visitor_sees_connection(&mut visitor).await?,
+        ("Ann".into(), false),
+        "nobody knows yet whether Ann comes back"
+    );
+    let mut bob = reconnect(&server, "bob@example.com").await?;
+    server.advance_clock(GRACE_MS).await?;
+    rings(&mut bob, &id).await?;
+    assert!(try_accept(&mut bob, &id).await?);
     Ok(())
 }

@@ -290,6 +290,7 @@ impl Hub {
                 LiveConversation::new(stored.visitor_id, summary, policy),
             );
         }
+        live.all_dropped(crate::now_millis());
         Ok(Hub {
             store,
             settings,
@@ -898,6 +899,7 @@ impl Hub {
                 self.replay(&conversation.id, last_seq.unwrap_or(0), false)
                     .await?,
             );
+            frames.extend(self.live().reconnecting_frames(&conversation.id));
         }
         Ok(VisitorGreeting {
             visitor_id,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use switchboard_protocol::{Author, ConversationState, EventBody, OperatorRef, VisitorEvent};
 
-use super::{frame_of, internal, Hub, HubResult, Live};
+use super::{frame_of, internal, Frame, Hub, HubResult, Live};
 
 /// Operators whose last connection dropped, and when.
 #[derive(Default)]
@@ -59,6 +59,39 @@ impl Live {
             self.dropped.since.insert(operator_id.to_string(), now);
             self.tell_visitors(operator_id, false);
         }
+    }
+
+    /// After a restart every operator with open chats is away until their app reconnects:
+    /// each gets the grace period from now.
+    pub(super) fn all_dropped(&mut self, now: i64) {
+        let operators: Vec<String> = self
+            .conversations
+            .values()
+            .flat_map(|c| c.summary.operators.iter().map(|o| o.id.clone()))
+            .collect();
+        for operator in operators {
+            self.dropped.since.insert(operator, now);
+        }
+    }
+
+    /// `OperatorConnection` frames for a (re)connecting visitor: which operators of its chat
+    /// are reconnecting right now.
+    pub(super) fn reconnecting_frames(&self, conversation_id: &str) -> Vec<Frame> {
+        let Some(conversation) = self.conversations.get(conversation_id) else {
+            return Vec::new();
+        };
+        conversation
+            .summary
+            .operators
+            .iter()
+            .filter(|o| self.dropped.since.contains_key(&o.id))
+            .map(|operator| {
+                frame_of(&VisitorEvent::OperatorConnection {
+                    operator: operator.clone(),
+                    connected: false,
+                })
+            })
+            .collect()
     }
 
     /// Ends an operator's grace period when they are back in time.
