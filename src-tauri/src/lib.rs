@@ -15,6 +15,7 @@ pub mod shortcuts;
 pub mod snip;
 pub mod startup;
 pub mod state;
+pub mod team_notify;
 pub mod transfers;
 pub mod tray;
 pub mod window;
@@ -84,6 +85,15 @@ pub fn run() {
             commands::visitors::invite_visitor,
             commands::visitors::block_visitors,
             commands::visitors::unblock_visitors,
+            commands::team::watch_team,
+            commands::team::invite_operator,
+            commands::team::leave_chat,
+            commands::team::start_internal_chat,
+            commands::team::read_account,
+            commands::team::set_account_setting,
+            commands::team::add_operator,
+            commands::team::reset_password,
+            commands::team::remove_operator,
             commands::composer::save_canned,
             commands::composer::delete_canned,
             commands::composer::reorder_canned,

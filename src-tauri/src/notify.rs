@@ -119,7 +119,7 @@ fn request_attention(app: &AppHandle, ringing: bool) {
 }
 
 /// A stable notification id for a conversation.
-fn notification_id(conversation_id: &str) -> i32 {
+pub(crate) fn notification_id(conversation_id: &str) -> i32 {
     let mut hasher = DefaultHasher::new();
     conversation_id.hash(&mut hasher);
     (hasher.finish() & 0x7fff_ffff) as i32

@@ -125,6 +125,7 @@ impl Session {
                 app.emit(ipc::CONNECTION_CHANGED, state)
             }
             ClientEvent::Server(server_event) if ipc::forwards_to_ui(server_event) => {
+                crate::team_notify::announce(app, server_event);
                 let emitted = app.emit(ipc::SERVER_EVENT, server_event);
                 if matches!(server_event, AgentEvent::Welcome { .. }) {
                     crate::startup::reached(crate::startup::Milestone::ChatList);
@@ -178,7 +179,8 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
             conversation_id,
             event,
         } => {
-            if matches!(event.body, EventBody::Closed { .. }) {
+            let left = matches!(&event.body, EventBody::OperatorLeft { operator } if operator.id == view.operator.id);
+            if left || matches!(event.body, EventBody::Closed { .. }) {
                 view.conversations.retain(|c| c.id != *conversation_id);
                 return;
             }
@@ -225,6 +227,12 @@ fn apply_server(view: &mut SessionView, event: &AgentEvent) {
         | AgentEvent::VisitorUpdated { .. }
         | AgentEvent::VisitorGone { .. }
         | AgentEvent::BlockList { .. } => {}
+        // So do the team list and invitations from colleagues (sent again on reconnect).
+        AgentEvent::TeamList { .. }
+        | AgentEvent::TeamMemberUpdated { .. }
+        | AgentEvent::InvitedToChat { .. }
+        | AgentEvent::InvitationDeclined { .. }
+        | AgentEvent::AccountSettings { .. } => {}
     }
 }
 
@@ -290,6 +298,7 @@ mod tests {
             started_at,
             visitor_marks: ReadMarks::default(),
             operator_marks: ReadMarks::default(),
+            internal: false,
         }
     }
 

@@ -120,6 +120,18 @@ impl TestServer {
             .await
     }
 
+    /// Moves the clock of a server started with `--manual-clock` forward; returns once the
+    /// server's ring and grace timers have run.
+    pub async fn advance_clock(&self, millis: u64) -> anyhow::Result<()> {
+        reqwest::Client::new()
+            .post(self.base_url().join("api/v1/test/clock")?)
+            .json(&serde_json::json!({ "advance_ms": millis }))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
     async fn admin_command(&self, args: &[&str], stdin: Option<&str>) -> anyhow::Result<()> {
         let mut child = Command::new(server_bin())
             .args(args)

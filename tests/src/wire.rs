@@ -204,7 +204,16 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::Unblock { req, .. }
         | AgentRequest::SaveCanned { req, .. }
         | AgentRequest::DeleteCanned { req, .. }
-        | AgentRequest::ReorderCanned { req, .. } => Some(*req),
+        | AgentRequest::ReorderCanned { req, .. }
+        | AgentRequest::WatchTeam { req }
+        | AgentRequest::InviteOperator { req, .. }
+        | AgentRequest::StartInternalChat { req, .. }
+        | AgentRequest::ReadAccount { req }
+        | AgentRequest::AddOperator { req, .. }
+        | AgentRequest::ResetPassword { req, .. }
+        | AgentRequest::RemoveOperator { req, .. }
+        | AgentRequest::SetAccountSetting { req, .. }
+        | AgentRequest::Leave { req, .. } => Some(*req),
         AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {
             None
         }

@@ -67,6 +67,25 @@ const mainView = new MainView({
   logout: () => platform.logout().catch(report),
   show: (view) => store.dispatch({ type: "show", view }),
   invite: (visitorId, text) => platform.inviteVisitor(visitorId, text).then(() => undefined),
+  inviteOperator: (id, operatorId, transfer) =>
+    platform.inviteOperator(id, operatorId, transfer).then(() => undefined),
+  leaveChat: (id) => platform.leaveChat(id).then(() => undefined),
+  startInternalChat: (operatorId) => platform.startInternalChat(operatorId).catch(report),
+  readAccount: () => platform.readAccount().catch(report),
+  addOperator: (email, name, password, admin) =>
+    platform.addOperator(email, name, password, admin).then(() => undefined),
+  resetPassword: (id, password) => platform.resetPassword(id, password).then(() => undefined),
+  removeOperator: (id) => platform.removeOperator(id).then(() => undefined),
+  setAccountSetting: (key, value) => platform.setAccountSetting(key, value).then(() => undefined),
+  joinChat(id) {
+    store.dispatch({ type: "invitation_answered", conversationId: id });
+    platform.accept(id).catch(report);
+  },
+  declineInvitation(id) {
+    store.dispatch({ type: "invitation_answered", conversationId: id });
+    platform.decline(id).catch(report);
+  },
+  dismissTeamNotice: () => store.dispatch({ type: "dismiss_team_notice" }),
   unblock: (blockId) => platform.unblockVisitors(blockId).catch(report),
   block: (target) => platform.blockVisitors(target).catch(report),
   openArchive: (conversationId, title) =>
@@ -96,13 +115,17 @@ const mainView = new MainView({
   },
 });
 
-/** Asks for the visitor list when a login appears (the core keeps it coming after that, also
- * across reconnects; asking again after a reload of the UI brings the whole list). */
+/** Asks for the visitor list and the team list when a login appears (the core keeps them
+ * coming after that, also across reconnects; asking again after a reload of the UI brings the
+ * whole lists). */
 function watchVisitors(state: State): void {
   const operatorId = state.session?.operator.id ?? null;
   if (operatorId === watchedBy) return;
   watchedBy = operatorId;
-  if (operatorId !== null) platform.watchVisitors().catch(report);
+  if (operatorId !== null) {
+    platform.watchVisitors().catch(report);
+    platform.watchTeam().catch(report);
+  }
 }
 let watchedBy: string | null = null;
 

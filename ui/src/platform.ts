@@ -56,6 +56,29 @@ export const inviteVisitor = (visitorId: string, text: string) =>
 export const blockVisitors = (target: BlockTarget) => call<null>("block_visitors", { target });
 /** Removes a blocking rule. */
 export const unblockVisitors = (blockId: string) => call<null>("unblock_visitors", { block_id: blockId });
+/** Asks for the team list (it arrives as server events and stays current). */
+export const watchTeam = () => call<null>("watch_team");
+/** Invites a colleague into a chat; with `transfer`, hands it over once they accept. */
+export const inviteOperator = (conversationId: string, operatorId: string, transfer: boolean) =>
+  call<null>("invite_operator", { conversation_id: conversationId, operator_id: operatorId, transfer });
+/** Starts an internal chat with a colleague (it arrives as a new active chat). */
+export const startInternalChat = (operatorId: string) =>
+  call<null>("start_internal_chat", { operator_id: operatorId });
+/** Asks for the account settings (administrators; they arrive as a server event). */
+export const readAccount = () => call<null>("read_account");
+/** Changes one account setting (administrators). */
+export const setAccountSetting = (key: string, value: string) =>
+  call<null>("set_account_setting", { key, value });
+/** Adds an operator (administrators). */
+export const addOperator = (email: string, name: string, password: string, admin: boolean) =>
+  call<null>("add_operator", { email, name, password, admin });
+/** Sets a new password for an operator (administrators). */
+export const resetPassword = (operatorId: string, password: string) =>
+  call<null>("reset_password", { operator_id: operatorId, password });
+/** Removes an operator who has no open chats (administrators). */
+export const removeOperator = (operatorId: string) => call<null>("remove_operator", { operator_id: operatorId });
+/** Leaves a chat without ending it. */
+export const leaveChat = (conversationId: string) => call<null>("leave_chat", { conversation_id: conversationId });
 /** Opens a message link in the default browser or mail program. */
 export const openExternalLink = (href: string) => call<null>("open_external_link", { href });
 

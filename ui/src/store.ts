@@ -13,6 +13,7 @@ import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
 import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { SessionView } from "./bindings/SessionView";
 import { applyVisitorEvent, noVisitors, type VisitorsState } from "./visitors/state";
+import { answered, applyTeamEvent, noTeam, type TeamState } from "./team/state";
 import type { SnipPreview } from "./bindings/SnipPreview";
 import type { TransferUpdate } from "./bindings/TransferUpdate";
 
@@ -64,7 +65,9 @@ export interface State {
   /** A chat waiting for the operator to confirm ending it. */
   confirmClose: string | null;
   /** Which page of the main window shows. */
-  view: "chats" | "visitors";
+  view: "chats" | "visitors" | "team";
+  /** The team's presence, colleagues' invitations and team notices. */
+  team: TeamState;
   /** Everyone on the site, and the blocking rules. */
   visitors: VisitorsState;
   /** The composer's view settings (kept on this machine). */
@@ -95,7 +98,9 @@ export type Action =
   | { type: "prefs"; prefs: ComposerPrefs }
   | { type: "transfer"; update: TransferUpdate }
   | { type: "dismiss_transfer"; id: string }
-  | { type: "snip"; preview: SnipPreview | null };
+  | { type: "snip"; preview: SnipPreview | null }
+  | { type: "invitation_answered"; conversationId: string }
+  | { type: "dismiss_team_notice" };
 
 /** The state before anything is known. */
 export const initialState: State = {
@@ -107,6 +112,7 @@ export const initialState: State = {
   ringing: [],
   confirmClose: null,
   view: "chats",
+  team: noTeam,
   visitors: noVisitors,
   prefs: { spell_check: true, quick_texts: false },
   transfers: [],
@@ -178,6 +184,10 @@ export function reduce(state: State, action: Action): State {
     }
     case "snip":
       return { ...state, snip: action.preview };
+    case "invitation_answered":
+      return { ...state, team: answered(state.team, action.conversationId) };
+    case "dismiss_team_notice":
+      return { ...state, team: { ...state.team, notice: null } };
     case "dismiss_transfer":
       return { ...state, transfers: state.transfers.filter((t) => t.id !== action.id) };
   }
@@ -219,10 +229,17 @@ function applyServerEvent(state: State, event: AgentEvent): State {
     }
     case "ring_stopped": {
       const chat = findChat(state, event.conversation_id);
-      return chat && chat.summary.state === "ringing" ? removeChat(state, event.conversation_id) : state;
+      const next = { ...state, team: applyTeamEvent(state.team, event) };
+      return chat && chat.summary.state === "ringing" ? removeChat(next, event.conversation_id) : next;
     }
-    case "event":
+    case "event": {
+      const body = event.event.body;
+      // Leaving (or handing over) a chat takes its tab away.
+      if (body.type === "operator_left" && body.operator.id === state.session.operator.id) {
+        return removeChat(state, event.conversation_id);
+      }
       return updateChat(state, event.conversation_id, (chat) => addEvents(chat, [event.event], true, state));
+    }
     case "snapshot":
       return updateChat(state, event.conversation_id, (chat) =>
         addEvents({ ...chat, items: chat.items.filter((i) => i.kind === "message" && i.seq === null) }, event.events, false, state),
@@ -247,6 +264,12 @@ function applyServerEvent(state: State, event: AgentEvent): State {
     case "visitor_gone":
     case "block_list":
       return { ...state, visitors: applyVisitorEvent(state.visitors, event) };
+    case "team_list":
+    case "team_member_updated":
+    case "invited_to_chat":
+    case "invitation_declined":
+    case "account_settings":
+      return { ...state, team: applyTeamEvent(state.team, event) };
     case "canned_responses":
       return { ...state, session: { ...state.session, canned: event.responses } };
     case "typing":

@@ -21,6 +21,7 @@ export function summary(id: string, startedAt: number, state: ConversationSummar
     },
     operators: [],
     first_message: null,
+    internal: false,
     last_seq: 1,
     started_at: startedAt,
     visitor_marks: { delivered: 0, seen: 0 },

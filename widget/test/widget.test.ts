@@ -221,6 +221,26 @@ describe("chat widget", () => {
     expect($("#sb-typing").hidden).toBe(true);
   });
 
+  it("says when an operator is reconnecting and when they are back or gone", () => {
+    const socket = start();
+    socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    socket.receive(started);
+    $("#sb-launcher").click();
+    expect($("#sb-reconnecting").hidden).toBe(true);
+    socket.receive({ type: "operator_connection", operator: alice, connected: false });
+    expect($("#sb-reconnecting").hidden).toBe(false);
+    expect($("#sb-reconnecting").textContent).toBe("Alice is reconnecting…");
+    socket.receive({ type: "operator_connection", operator: alice, connected: true });
+    expect($("#sb-reconnecting").hidden).toBe(true);
+    socket.receive({ type: "operator_connection", operator: alice, connected: false });
+    socket.receive({
+      type: "event",
+      conversation_id: "c1",
+      event: { seq: 2, at: 1_700_000_002_000, body: { type: "operator_left", operator: alice } },
+    });
+    expect($("#sb-reconnecting").hidden).toBe(true);
+  });
+
   it("shows right-to-left messages in their own direction", () => {
     const socket = start();
     socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));

@@ -90,6 +90,30 @@ pub(crate) enum Request {
         limit: u32,
     },
     WatchVisitors,
+    WatchTeam,
+    InviteOperator {
+        conversation_id: String,
+        operator_id: String,
+        transfer: bool,
+    },
+    Leave(String),
+    StartInternalChat(String),
+    ReadAccount,
+    AddOperator {
+        email: String,
+        name: String,
+        password: String,
+        admin: bool,
+    },
+    ResetPassword {
+        operator_id: String,
+        password: String,
+    },
+    RemoveOperator(String),
+    SetAccountSetting {
+        key: String,
+        value: String,
+    },
     Invite {
         visitor_id: String,
         text: String,
@@ -134,6 +158,51 @@ impl Request {
                 limit,
             },
             Request::WatchVisitors => AgentRequest::WatchVisitors { req },
+            Request::WatchTeam => AgentRequest::WatchTeam { req },
+            Request::InviteOperator {
+                conversation_id,
+                operator_id,
+                transfer,
+            } => AgentRequest::InviteOperator {
+                req,
+                conversation_id,
+                operator_id,
+                transfer,
+            },
+            Request::Leave(conversation_id) => AgentRequest::Leave {
+                req,
+                conversation_id,
+            },
+            Request::StartInternalChat(operator_id) => {
+                AgentRequest::StartInternalChat { req, operator_id }
+            }
+            Request::ReadAccount => AgentRequest::ReadAccount { req },
+            Request::AddOperator {
+                email,
+                name,
+                password,
+                admin,
+            } => AgentRequest::AddOperator {
+                req,
+                email,
+                name,
+                password,
+                admin,
+            },
+            Request::ResetPassword {
+                operator_id,
+                password,
+            } => AgentRequest::ResetPassword {
+                req,
+                operator_id,
+                password,
+            },
+            Request::RemoveOperator(operator_id) => {
+                AgentRequest::RemoveOperator { req, operator_id }
+            }
+            Request::SetAccountSetting { key, value } => {
+                AgentRequest::SetAccountSetting { req, key, value }
+            }
             Request::Invite { visitor_id, text } => AgentRequest::Invite {
                 req,
                 visitor_id,
@@ -179,6 +248,7 @@ pub(crate) fn spawn(
         backoff: Backoff::default(),
         last_req: 0,
         watching_visitors: false,
+        watching_team: false,
     };
     tokio::spawn(connection.run(server));
     (command_tx, state_rx, events)
@@ -237,6 +307,8 @@ struct Connection {
     last_req: u32,
     /// The application watches the visitor list: ask again after every reconnect.
     watching_visitors: bool,
+    /// Whether the UI asked for the team list (asked again after every reconnect).
+    watching_team: bool,
 }
 
 /// The state of one connected socket.
@@ -397,6 +469,12 @@ impl Connection {
                 return end;
             }
         }
+        if self.watching_team {
+            let req = self.next_req();
+            if let Err(end) = live.write(&AgentRequest::WatchTeam { req }).await {
+                return end;
+            }
+        }
         loop {
             if let Err(end) = self.step(live).await {
                 return end;
@@ -545,8 +623,10 @@ impl Connection {
     async fn on_command(&mut self, command: Option<Command>, live: &mut Live) -> Result<(), End> {
         match command {
             Some(Command::Request { request, reply }) => {
-                if matches!(request, Request::WatchVisitors) {
-                    self.watching_visitors = true;
+                match request {
+                    Request::WatchVisitors => self.watching_visitors = true,
+                    Request::WatchTeam => self.watching_team = true,
+                    _ => {}
                 }
                 let req = self.next_req();
                 live.pending.insert(req, reply);
@@ -595,6 +675,13 @@ impl Connection {
             }) => {
                 // Asked for again as soon as the connection is back.
                 self.watching_visitors = true;
+                let _ = reply.send(Ok(Answer::Ack));
+            }
+            Some(Command::Request {
+                request: Request::WatchTeam,
+                reply,
+            }) => {
+                self.watching_team = true;
                 let _ = reply.send(Ok(Answer::Ack));
             }
             Some(Command::Request { reply, .. }) => {

@@ -223,6 +223,91 @@ impl AgentClient {
         self.acked(Request::WatchVisitors).await
     }
 
+    /// Asks for the team list: `TeamList` follows as a server event, then `TeamMemberUpdated`
+    /// as operators' presence changes. Asked again after every reconnect, like the visitors.
+    pub async fn watch_team(&self) -> Result<(), ClientError> {
+        self.acked(Request::WatchTeam).await
+    }
+
+    /// Invites a colleague (Online or Away) into a chat this operator takes part in; with
+    /// `transfer`, this operator leaves the chat once the colleague accepts.
+    pub async fn invite_operator(
+        &self,
+        conversation_id: &str,
+        operator_id: &str,
+        transfer: bool,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::InviteOperator {
+            conversation_id: conversation_id.to_owned(),
+            operator_id: operator_id.to_owned(),
+            transfer,
+        })
+        .await
+    }
+
+    /// Starts an internal chat with a colleague (Online or Away); it arrives for both as a
+    /// `ConversationUpdated`, already active.
+    pub async fn start_internal_chat(&self, operator_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::StartInternalChat(operator_id.to_owned()))
+            .await
+    }
+
+    /// Asks for the account settings (administrators only); `AccountSettings` follows as a
+    /// server event.
+    pub async fn read_account(&self) -> Result<(), ClientError> {
+        self.acked(Request::ReadAccount).await
+    }
+
+    /// Changes one account setting (administrators only); `AccountSettings` follows.
+    pub async fn set_account_setting(&self, key: &str, value: &str) -> Result<(), ClientError> {
+        self.acked(Request::SetAccountSetting {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        })
+        .await
+    }
+
+    /// Adds an operator (administrators only).
+    pub async fn add_operator(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        admin: bool,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::AddOperator {
+            email: email.to_owned(),
+            name: name.to_owned(),
+            password: password.to_owned(),
+            admin,
+        })
+        .await
+    }
+
+    /// Sets a new password for an operator (administrators only).
+    pub async fn reset_password(
+        &self,
+        operator_id: &str,
+        password: &str,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::ResetPassword {
+            operator_id: operator_id.to_owned(),
+            password: password.to_owned(),
+        })
+        .await
+    }
+
+    /// Removes an operator who has no open chats (administrators only).
+    pub async fn remove_operator(&self, operator_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::RemoveOperator(operator_id.to_owned()))
+            .await
+    }
+
+    /// Leaves a chat without ending it (refused for its last operator).
+    pub async fn leave(&self, conversation_id: &str) -> Result<(), ClientError> {
+        self.acked(Request::Leave(conversation_id.to_owned())).await
+    }
+
     /// Invites a visitor to chat; refused with [`ErrorCode::Conflict`] unless Online. If the
     /// visitor answers, the chat arrives as a `ConversationUpdated`, already accepted.
     pub async fn invite(&self, visitor_id: &str, text: &str) -> Result<(), ClientError> {

@@ -147,6 +147,7 @@ fn summary(id: &str, last_seq: u32) -> ConversationSummary {
         operators: Vec::new(),
         first_message: None,
         last_seq,
+        internal: false,
         started_at: 1_700_000_000_000,
         visitor_marks: ReadMarks::default(),
         operator_marks: ReadMarks::default(),

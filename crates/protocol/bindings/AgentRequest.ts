@@ -172,4 +172,96 @@ conversation_id: string,
 /**
  * Whether the operator is typing now.
  */
-typing: boolean, };
+typing: boolean, } | { "type": "watch_team", 
+/**
+ * Request number.
+ */
+req: number, } | { "type": "invite_operator", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The chat.
+ */
+conversation_id: string, 
+/**
+ * The operator to invite.
+ */
+operator_id: string, 
+/**
+ * Whether to hand the chat over (leave once they accept).
+ */
+transfer: boolean, } | { "type": "read_account", 
+/**
+ * Request number.
+ */
+req: number, } | { "type": "set_account_setting", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The setting's key.
+ */
+key: string, 
+/**
+ * The new value (checked like `switchboard-server settings set`).
+ */
+value: string, } | { "type": "add_operator", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * Login email.
+ */
+email: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Initial password, at least 8 characters.
+ */
+password: string, 
+/**
+ * Whether they are an administrator.
+ */
+admin: boolean, } | { "type": "reset_password", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The operator.
+ */
+operator_id: string, 
+/**
+ * The new password, at least 8 characters.
+ */
+password: string, } | { "type": "remove_operator", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The operator.
+ */
+operator_id: string, } | { "type": "start_internal_chat", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The colleague.
+ */
+operator_id: string, } | { "type": "leave", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The chat.
+ */
+conversation_id: string, };

@@ -43,4 +43,9 @@ visitor_marks: ReadMarks,
 /**
  * Read marks of the operators' side.
  */
-operator_marks: ReadMarks, };
+operator_marks: ReadMarks, 
+/**
+ * An operator-to-operator chat: no visitor takes part (`visitor` is a placeholder named
+ * "Team chat") and none ever sees it.
+ */
+internal: boolean, };

@@ -8,4 +8,4 @@ export type RingEnd = { "kind": "taken",
 /**
  * Who took it.
  */
-by: OperatorRef, } | { "kind": "declined" } | { "kind": "visitor_left" } | { "kind": "status_changed" };
+by: OperatorRef, } | { "kind": "declined" } | { "kind": "visitor_left" } | { "kind": "status_changed" } | { "kind": "chat_ended" } | { "kind": "not_answered" };

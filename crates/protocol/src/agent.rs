@@ -11,8 +11,9 @@ use ts_rs::TS;
 
 use crate::visitors::{BlockRule, BlockTarget, LiveVisitor};
 use crate::{
-    CannedDraft, CannedResponse, CannedScope, ConversationEvent, ConversationSummary, Operator,
-    ProtocolError, ResumePoint, RingEnd, Side, Status,
+    AccountSetting, CannedDraft, CannedResponse, CannedScope, ConversationEvent,
+    ConversationSummary, Operator, OperatorRef, ProtocolError, ResumePoint, RingEnd, Side, Status,
+    TeamMember,
 };
 
 /// A frame from an agent client to the server.
@@ -153,6 +154,84 @@ pub enum AgentRequest {
         /// Whether the operator is typing now.
         typing: bool,
     },
+    /// Asks for the team list: `Ack`, then `TeamList`, then `TeamMemberUpdated` on changes.
+    WatchTeam {
+        /// Request number.
+        req: u32,
+    },
+    /// Invites another operator (Online or Away) into a chat this operator takes part in. The
+    /// invitee gets `InvitedToChat` and answers with `Accept` or `Decline`. With `transfer`,
+    /// this operator leaves the chat as soon as the invitee accepts.
+    InviteOperator {
+        /// Request number.
+        req: u32,
+        /// The chat.
+        conversation_id: String,
+        /// The operator to invite.
+        operator_id: String,
+        /// Whether to hand the chat over (leave once they accept).
+        transfer: bool,
+    },
+    /// Asks for the account settings (administrators only): `AccountSettings` follows.
+    ReadAccount {
+        /// Request number.
+        req: u32,
+    },
+    /// Changes one account setting (administrators only); `AccountSettings` follows.
+    SetAccountSetting {
+        /// Request number.
+        req: u32,
+        /// The setting's key.
+        key: String,
+        /// The new value (checked like `switchboard-server settings set`).
+        value: String,
+    },
+    /// Adds an operator (administrators only); the team list shows them at once.
+    AddOperator {
+        /// Request number.
+        req: u32,
+        /// Login email.
+        email: String,
+        /// Display name.
+        name: String,
+        /// Initial password, at least 8 characters.
+        password: String,
+        /// Whether they are an administrator.
+        admin: bool,
+    },
+    /// Sets a new password for an operator (administrators only).
+    ResetPassword {
+        /// Request number.
+        req: u32,
+        /// The operator.
+        operator_id: String,
+        /// The new password, at least 8 characters.
+        password: String,
+    },
+    /// Removes an operator who has no open chats (administrators only; not oneself). Their
+    /// apps are disconnected and their sessions end.
+    RemoveOperator {
+        /// Request number.
+        req: u32,
+        /// The operator.
+        operator_id: String,
+    },
+    /// Starts an internal chat with a colleague (Online or Away). It is accepted for both at
+    /// once (each gets `ConversationUpdated`), works while Away, and no visitor ever sees it.
+    StartInternalChat {
+        /// Request number.
+        req: u32,
+        /// The colleague.
+        operator_id: String,
+    },
+    /// Leaves a chat without closing it; the other operators and the visitor go on. The last
+    /// operator of a chat cannot leave it (close or transfer it instead).
+    Leave {
+        /// Request number.
+        req: u32,
+        /// The chat.
+        conversation_id: String,
+    },
 }
 
 /// A frame from the server to an agent client.
@@ -275,5 +354,38 @@ pub enum AgentEvent {
     BlockList {
         /// Every rule, newest first.
         blocks: Vec<BlockRule>,
+    },
+    /// Every operator of the account (after `WatchTeam`), by name.
+    TeamList {
+        /// The operators.
+        members: Vec<TeamMember>,
+    },
+    /// An operator's status or chat count changed (after `WatchTeam`).
+    TeamMemberUpdated {
+        /// The operator as they are now.
+        member: TeamMember,
+    },
+    /// Another operator invites this one into a chat. The history so far is available with
+    /// `History`; new events arrive as `Event` while the invitation is open. Answer with
+    /// `Accept` (join) or `Decline`; `RingStopped` ends it otherwise.
+    InvitedToChat {
+        /// The chat.
+        conversation: ConversationSummary,
+        /// Who invites.
+        by: OperatorRef,
+        /// Whether the inviter hands the chat over (leaves once this operator accepts).
+        transfer: bool,
+    },
+    /// The account settings (after `ReadAccount` or `SetAccountSetting`; administrators).
+    AccountSettings {
+        /// Every editable setting, in a stable order.
+        settings: Vec<AccountSetting>,
+    },
+    /// An operator this one invited declined (or could no longer be reached).
+    InvitationDeclined {
+        /// The chat.
+        conversation_id: String,
+        /// Who declined.
+        operator: OperatorRef,
     },
 }

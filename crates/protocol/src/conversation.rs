@@ -265,6 +265,10 @@ pub struct ConversationSummary {
     pub visitor_marks: ReadMarks,
     /// Read marks of the operators' side.
     pub operator_marks: ReadMarks,
+    /// An operator-to-operator chat: no visitor takes part (`visitor` is a placeholder named
+    /// "Team chat") and none ever sees it.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 /// Which side of a conversation a read mark belongs to.
@@ -301,6 +305,11 @@ pub enum RingEnd {
     VisitorLeft,
     /// The operator's status no longer allows ringing.
     StatusChanged,
+    /// The chat ended before this operator joined it (an invitation into it lapsed).
+    ChatEnded,
+    /// This operator did not answer within the ring timeout: the call moved on to a colleague
+    /// and this operator was set Away.
+    NotAnswered,
 }
 
 /// The last sequence a client saw for one conversation; sent on reconnect.

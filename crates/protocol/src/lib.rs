@@ -12,6 +12,7 @@ pub mod conversation;
 pub mod error;
 pub mod http;
 pub mod limits;
+pub mod team;
 pub mod visitor;
 pub mod visitors;
 
@@ -19,6 +20,7 @@ pub use agent::{AgentEvent, AgentRequest};
 pub use composer::{CannedDraft, CannedResponse, CannedScope, Emoticon};
 pub use conversation::*;
 pub use error::{ErrorCode, ProtocolError};
+pub use team::{AccountSetting, TeamMember};
 pub use visitor::{VisitorConversation, VisitorEvent, VisitorRequest};
 
 /// Version of this protocol; sent in every hello and checked by the server.

@@ -188,4 +188,12 @@ pub enum VisitorEvent {
         /// What went wrong.
         error: ProtocolError,
     },
+    /// An operator of the chat lost their connection (`connected: false`: they are
+    /// reconnecting and keep the chat for a grace period) or is back.
+    OperatorConnection {
+        /// Who.
+        operator: OperatorRef,
+        /// Whether they are connected now.
+        connected: bool,
+    },
 }

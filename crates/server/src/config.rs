@@ -52,6 +52,10 @@ pub struct Config {
         global = true
     )]
     pub visitor_grace_secs: u64,
+    /// For tests only: ring timeouts and the operators' reconnect grace run on a clock that
+    /// stands still until `POST /api/v1/test/clock` advances it. Never use in production.
+    #[arg(long, env = "SWITCHBOARD_MANUAL_CLOCK", global = true)]
+    pub manual_clock: bool,
 }
 
 /// Where `scripts/setup.sh` installs the DB-IP Lite city database (npm package).

@@ -6,8 +6,14 @@
 //! conversation's events committed and in order. Sockets get frames through small bounded
 //! channels; a socket too slow to drain its channel is dropped and resumes on reconnect.
 
+mod account;
 mod canned;
+mod grace;
+mod internal;
+mod operators;
+mod routing;
 mod sessions;
+mod team;
 mod typing;
 
 use std::collections::{HashMap, HashSet};
@@ -24,7 +30,9 @@ use switchboard_protocol::{
 use tokio::sync::mpsc;
 
 use crate::arrival::Arrival;
+use crate::clock::Clock;
 use crate::files::Files;
+use crate::routing::Policy;
 use crate::settings::Settings;
 use crate::store::{Appended, NewConversation, OperatorRecord, Store, StoreError};
 use crate::{auth, text, validate};
@@ -75,6 +83,27 @@ struct LiveConversation {
     visitor_id: String,
     summary: ConversationSummary,
     declined: HashSet<String>,
+    invited: HashMap<String, team::Invitation>,
+    /// How the call is distributed (read when it started ringing).
+    policy: Policy,
+    /// One-at-a-time modes: the operator it rings for and until when.
+    assignee: Option<(String, i64)>,
+    /// Operators it was shown to as ringing.
+    rung: HashSet<String>,
+}
+
+impl LiveConversation {
+    fn new(visitor_id: String, summary: ConversationSummary, policy: Policy) -> Self {
+        LiveConversation {
+            visitor_id,
+            summary,
+            declined: HashSet::new(),
+            invited: HashMap::new(),
+            policy,
+            assignee: None,
+            rung: HashSet::new(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -86,6 +115,9 @@ struct Live {
     online: bool,
     tracking: visitors::Tracking,
     sessions: sessions::AgentSessions,
+    team: team::Team,
+    queue: routing::Queue,
+    dropped: grace::Dropped,
 }
 
 /// The live routing hub. One per server, shared as `Arc<Hub>`.
@@ -99,6 +131,7 @@ pub struct Hub {
     next_socket: AtomicU64,
     tracking: TrackingConfig,
     typing: typing::TypingGate,
+    clock: Clock,
 }
 
 type HubResult<T> = Result<T, ProtocolError>;
@@ -144,22 +177,6 @@ impl Live {
         }
     }
 
-    /// Operators a ringing conversation rings for right now.
-    fn ring_targets(&self, conversation: &LiveConversation) -> Vec<String> {
-        if conversation.summary.state != ConversationState::Ringing {
-            return Vec::new();
-        }
-        self.agents
-            .iter()
-            .filter(|(id, agent)| {
-                agent.status == Status::Online
-                    && !agent.sockets.is_empty()
-                    && !conversation.declined.contains(*id)
-            })
-            .map(|(id, _)| id.clone())
-            .collect()
-    }
-
     /// Operators who should hear about a conversation: participants and those it rings for.
     fn audience(&self, conversation_id: &str) -> Vec<String> {
         let Some(conversation) = self.conversations.get(conversation_id) else {
@@ -172,6 +189,7 @@ impl Live {
             .map(|o| o.id.clone())
             .collect();
         audience.extend(self.ring_targets(conversation));
+        audience.extend(conversation.invited.keys().cloned());
         audience
     }
 
@@ -209,6 +227,12 @@ impl Live {
         })
     }
 
+    /// Whether an operator may read a conversation's events: they take part, are rung for it,
+    /// or hold an invitation into it.
+    fn may_read(&self, operator_id: &str, conversation_id: &str) -> bool {
+        self.may_see(operator_id, conversation_id) || self.is_invited(operator_id, conversation_id)
+    }
+
     fn is_participant(&self, operator_id: &str, conversation_id: &str) -> bool {
         self.conversations
             .get(conversation_id)
@@ -238,6 +262,7 @@ impl Hub {
         files: Files,
     ) -> Result<Hub, StoreError> {
         files.remove_closed(None).await;
+        let policy = crate::routing::policy(&store).await?;
         let mut live = Live::default();
         for stored in store.open_conversations().await? {
             let summary = ConversationSummary {
@@ -258,18 +283,16 @@ impl Hub {
                 started_at: stored.started_at,
                 visitor_marks: stored.visitor_marks,
                 operator_marks: stored.operator_marks,
+                internal: stored.internal,
             };
             live.open_by_visitor
                 .insert(stored.visitor_id.clone(), stored.id.clone());
             live.conversations.insert(
                 stored.id,
-                LiveConversation {
-                    visitor_id: stored.visitor_id,
-                    summary,
-                    declined: HashSet::new(),
-                },
+                LiveConversation::new(stored.visitor_id, summary, policy),
             );
         }
+        live.all_dropped(crate::now_millis());
         Ok(Hub {
             store,
             settings,
@@ -280,7 +303,18 @@ impl Hub {
             next_socket: AtomicU64::new(1),
             tracking: TrackingConfig::default(),
             typing: typing::TypingGate::default(),
+            clock: Clock::System,
         })
+    }
+
+    /// Uses `clock` for ring timeouts and reconnect grace instead of the system clock.
+    pub fn with_clock(self, clock: Clock) -> Hub {
+        Hub { clock, ..self }
+    }
+
+    /// Whether the clock only moves when advanced (tests).
+    pub fn manual_clock(&self) -> bool {
+        matches!(self.clock, Clock::Manual { .. })
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, Live> {
@@ -388,22 +422,40 @@ impl Hub {
                 });
             agent.operator = record.operator.clone();
             agent.sockets.insert(socket_id, sender);
+            let reference = OperatorRef {
+                id: record.operator.id.clone(),
+                name: record.operator.name.clone(),
+            };
             let status = agent.status;
-            let conversations = live
+            let conversations: Vec<ConversationSummary> = live
                 .conversations
                 .keys()
                 .filter(|id| live.may_see(&operator_id, id))
                 .map(|id| live.conversations[id].summary.clone())
                 .collect();
+            let conversation_ids: HashSet<String> =
+                conversations.iter().map(|c| c.id.clone()).collect();
             frames.push(frame_of(&AgentEvent::Welcome {
                 operator: record.operator.clone(),
                 status,
                 conversations,
             }));
+            frames.extend(live.invitations_for(&operator_id));
+            for conversation in live.conversations.values_mut() {
+                if conversation.summary.state == ConversationState::Ringing
+                    && conversation_ids.contains(&conversation.summary.id)
+                {
+                    conversation.rung.insert(operator_id.clone());
+                }
+            }
+            live.enrol(reference, record.operator.role);
+            live.operator_back(&operator_id);
+            live.team_changed([operator_id.as_str()]);
+            live.sync_rings(self.clock.now());
             live.refresh_availability();
         }
         for point in resume {
-            let allowed = self.live().may_see(&operator_id, &point.conversation_id)
+            let allowed = self.live().may_read(&operator_id, &point.conversation_id)
                 || self
                     .store
                     .took_part(&point.conversation_id, &operator_id)
@@ -476,6 +528,10 @@ impl Hub {
         if let Some(agent) = live.agents.get_mut(operator_id) {
             agent.sockets.remove(&socket_id);
         }
+        live.team_changed([operator_id]);
+        let now = self.clock.now();
+        live.operator_dropped(operator_id, now);
+        live.sync_rings(now);
         live.refresh_availability();
     }
 
@@ -488,28 +544,15 @@ impl Hub {
             .await
             .map_err(internal)?;
         let mut live = self.live();
-        let ringing_before = ringing_for(&live, operator_id);
         if let Some(agent) = live.agents.get_mut(operator_id) {
             agent.status = status;
         }
-        let ringing_after = ringing_for(&live, operator_id);
-        for id in ringing_before.difference(&ringing_after) {
-            let stopped = frame_of(&AgentEvent::RingStopped {
-                conversation_id: id.clone(),
-                reason: RingEnd::StatusChanged,
-            });
-            live.push_agent(operator_id, &stopped);
-        }
-        for id in ringing_after.difference(&ringing_before) {
-            let ringing = frame_of(&AgentEvent::Ringing {
-                conversation: live.conversations[id].summary.clone(),
-            });
-            live.push_agent(operator_id, &ringing);
-        }
+        live.sync_rings(self.clock.now());
         live.push_agent(
             operator_id,
             &frame_of(&AgentEvent::StatusChanged { status }),
         );
+        live.team_changed([operator_id]);
         live.refresh_availability();
         Ok(())
     }
@@ -521,6 +564,9 @@ impl Hub {
     }
 
     async fn accept_locked(&self, operator_id: &str, conversation_id: &str) -> HubResult<()> {
+        if self.live().is_invited(operator_id, conversation_id) {
+            return self.join_invited(operator_id, conversation_id).await;
+        }
         let (joining, rung) = {
             let live = self.live();
             let conversation = live
@@ -541,12 +587,18 @@ impl Hub {
                     format!("this call was already taken by {taker}"),
                 ));
             }
+            if !live.may_take(operator_id, conversation) {
+                return Err(ProtocolError::new(
+                    ErrorCode::Conflict,
+                    "this call rings for another operator now",
+                ));
+            }
             let operator = &live.agents.get(operator_id).ok_or_else(not_found)?.operator;
             let joining = OperatorRef {
                 id: operator.id.clone(),
                 name: operator.name.clone(),
             };
-            (joining, live.ring_targets(conversation))
+            (joining, conversation.rung.clone())
         };
         let body = EventBody::OperatorJoined {
             operator: joining.clone(),
@@ -567,6 +619,9 @@ impl Hub {
         for other in rung.iter().filter(|id| *id != operator_id) {
             live.push_agent(other, &stopped);
         }
+        live.forget_rung(conversation_id, &rung);
+        live.team_changed([operator_id]);
+        live.sync_rings(self.clock.now());
         live.chat_changed(conversation_id);
         Ok(())
     }
@@ -574,6 +629,10 @@ impl Hub {
     /// Declines a ringing call for this operator only.
     pub fn decline(&self, operator_id: &str, conversation_id: &str) -> HubResult<()> {
         let mut live = self.live();
+        if live.is_invited(operator_id, conversation_id) {
+            live.decline_invitation(operator_id, conversation_id);
+            return Ok(());
+        }
         let conversation = live
             .conversations
             .get_mut(conversation_id)
@@ -585,11 +644,13 @@ impl Hub {
             ));
         }
         conversation.declined.insert(operator_id.to_string());
+        conversation.rung.remove(operator_id);
         let stopped = frame_of(&AgentEvent::RingStopped {
             conversation_id: conversation_id.to_string(),
             reason: RingEnd::Declined,
         });
         live.push_agent(operator_id, &stopped);
+        live.sync_rings(self.clock.now());
         Ok(())
     }
 
@@ -701,10 +762,13 @@ impl Hub {
         for operator in &rung {
             live.push_agent(operator, &stopped);
         }
+        live.invitations_lapsed(conversation_id);
         if let Some(conversation) = live.conversations.remove(conversation_id) {
             live.open_by_visitor.remove(&conversation.visitor_id);
             live.chat_closed(&conversation);
+            live.team_changed(conversation.summary.operators.iter().map(|o| o.id.as_str()));
         }
+        live.sync_rings(self.clock.now());
         Ok(())
     }
 
@@ -716,7 +780,7 @@ impl Hub {
         before_seq: Option<u32>,
         limit: u32,
     ) -> HubResult<(Vec<ConversationEvent>, bool)> {
-        let allowed = self.live().may_see(operator_id, conversation_id)
+        let allowed = self.live().may_read(operator_id, conversation_id)
             || self
                 .store
                 .took_part(conversation_id, operator_id)
@@ -837,6 +901,7 @@ impl Hub {
                 self.replay(&conversation.id, last_seq.unwrap_or(0), false)
                     .await?,
             );
+            frames.extend(self.live().reconnecting_frames(&conversation.id));
         }
         Ok(VisitorGreeting {
             visitor_id,
@@ -904,6 +969,9 @@ impl Hub {
             .and_then(|name| validate::name(&name))
             .unwrap_or_else(|| generated_name(visitor_id));
         let visitor_email = answer("email");
+        let policy = crate::routing::policy(&self.store)
+            .await
+            .map_err(internal)?;
         let _writer = self.writer.lock().await;
         if let Some(open) = {
             let live = self.live();
@@ -930,20 +998,10 @@ impl Hub {
         let summary = new_summary(&new, &started, live.visitors.contains_key(visitor_id));
         live.open_by_visitor
             .insert(new.visitor_id.clone(), new.id.clone());
-        let conversation = LiveConversation {
-            visitor_id: new.visitor_id,
-            summary: summary.clone(),
-            declined: HashSet::new(),
-        };
-        let targets = live.ring_targets(&conversation);
+        let conversation = LiveConversation::new(new.visitor_id, summary, policy);
         live.conversations.insert(new.id.clone(), conversation);
         live.chat_started(&new.id);
-        let ringing = frame_of(&AgentEvent::Ringing {
-            conversation: summary,
-        });
-        for operator in &targets {
-            live.push_agent(operator, &ringing);
-        }
+        live.sync_rings(self.clock.now());
         self.fan_out(&mut live, &new.id, &started);
         live.visitor_view(&new.id).ok_or_else(not_found)
     }
@@ -1056,15 +1114,6 @@ impl Hub {
     }
 }
 
-/// Conversations currently ringing for one operator.
-fn ringing_for(live: &Live, operator_id: &str) -> HashSet<String> {
-    live.conversations
-        .iter()
-        .filter(|(_, c)| live.ring_targets(c).iter().any(|id| id == operator_id))
-        .map(|(id, _)| id.clone())
-        .collect()
-}
-
 fn not_participant(live: &Live, conversation_id: &str) -> ProtocolError {
     if live.conversations.contains_key(conversation_id) {
         ProtocolError::new(ErrorCode::Forbidden, "you do not take part in this chat")
@@ -1117,6 +1166,7 @@ fn new_summary(
         started_at: started.at,
         visitor_marks: ReadMarks::default(),
         operator_marks: ReadMarks::default(),
+        internal: false,
     }
 }
 

@@ -4,11 +4,13 @@
 pub mod arrival;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod files;
 pub mod geo;
 pub mod hub;
 pub mod routes;
+pub mod routing;
 pub mod settings;
 pub mod store;
 pub mod text;
@@ -47,8 +49,15 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     };
     let files = files::Files::new(config.data_dir().join("files"), store.clone());
     let hub = hub::Hub::load(store, settings, tokens, files).await?;
-    let hub = Arc::new(hub.with_tracking(tracking).await?);
+    let clock = if config.manual_clock {
+        tracing::warn!("manual clock: ring timeouts only move with POST /api/v1/test/clock");
+        clock::Clock::manual()
+    } else {
+        clock::Clock::System
+    };
+    let hub = Arc::new(hub.with_tracking(tracking).await?.with_clock(clock));
     tokio::spawn(hub.clone().sweep_visitors_forever());
+    tokio::spawn(hub.clone().run_timers_forever());
     let app = routes::router(routes::AppState::new(hub), &config.widget_dir)
         .into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind(&config.listen)

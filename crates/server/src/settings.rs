@@ -12,6 +12,10 @@ pub const EDITABLE: &[(&str, &str)] = &[
     ("allowed_origins", "comma-separated origins allowed to embed the widget (empty: any)"),
     ("sneak_peek", "on or off (default): operators see what visitors type before sending, and the widget tells visitors so"),
     ("max_file_bytes", "largest file a chat may share, in bytes (0: no files; empty: 104857600, the most allowed)"),
+    crate::routing::SETTINGS[0],
+    crate::routing::SETTINGS[1],
+    crate::routing::SETTINGS[2],
+    crate::routing::SETTINGS[3],
 ];
 
 const VISITOR_SECRET: &str = "visitor_token_secret";
@@ -20,7 +24,7 @@ const VISITOR_SECRET: &str = "visitor_token_secret";
 #[derive(Debug, thiserror::Error)]
 pub enum SettingError {
     /// The key is not a known setting.
-    #[error("unknown setting '{0}' (known: survey, allowed_origins, sneak_peek, max_file_bytes)")]
+    #[error("unknown setting '{0}' (see `settings show` for the known ones)")]
     UnknownKey(String),
     /// The value does not fit the setting.
     #[error("invalid value for '{key}': {reason}")]
@@ -131,7 +135,10 @@ impl Settings {
                     return Err(invalid(format!("at most {MAX_FILE_BYTES} bytes (100 MB)")));
                 }
             }
-            _ => return Err(SettingError::UnknownKey(key.to_string())),
+            _ => match crate::routing::validate(key, value) {
+                Some(checked) => checked.map_err(invalid)?,
+                None => return Err(SettingError::UnknownKey(key.to_string())),
+            },
         }
         Ok(self.store.set_setting(key, value).await?)
     }

@@ -6,6 +6,8 @@
 //! gap-free and nothing is announced before it is committed.
 
 mod canned;
+mod internal;
+pub use internal::placeholder_visitor;
 
 use std::path::Path;
 use std::time::Duration;
@@ -101,6 +103,8 @@ pub struct StoredConversation {
     pub visitor_marks: ReadMarks,
     /// The operators' read marks.
     pub operator_marks: ReadMarks,
+    /// An operator-to-operator chat.
+    pub internal: bool,
 }
 
 /// Result of appending a message that carries a client message id.
@@ -431,6 +435,7 @@ impl Store {
                     seen: row.try_get("operator_seen")?,
                 },
                 operators,
+                internal: row.try_get("internal")?,
                 id,
             });
         }
@@ -440,7 +445,7 @@ impl Store {
     async fn participants(&self, conversation_id: &str) -> StoreResult<Vec<OperatorRef>> {
         let rows = sqlx::query(
             "SELECT operator_id, operator_name FROM participants
-             WHERE conversation_id = ? ORDER BY joined_at",
+             WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at",
         )
         .bind(conversation_id)
         .fetch_all(&self.pool)
@@ -540,8 +545,9 @@ impl Store {
         };
         if let EventBody::OperatorJoined { operator } = &body {
             sqlx::query(
-                "INSERT OR IGNORE INTO participants (conversation_id, operator_id, operator_name, joined_at)
-                 VALUES (?, ?, ?, ?)",
+                "INSERT INTO participants (conversation_id, operator_id, operator_name, joined_at)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (conversation_id, operator_id) DO UPDATE SET left_at = NULL",
             )
             .bind(conversation_id)
             .bind(&operator.id)
@@ -550,6 +556,25 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             set_state(&mut tx, conversation_id, ConversationState::Active).await?;
+        }
+        if let EventBody::OperatorLeft { operator } = &body {
+            sqlx::query(
+                "UPDATE participants SET left_at = ? WHERE conversation_id = ? AND operator_id = ?",
+            )
+            .bind(now_millis())
+            .bind(conversation_id)
+            .bind(&operator.id)
+            .execute(&mut *tx)
+            .await?;
+            // A chat its last operator left returns to the queue.
+            sqlx::query(
+                "UPDATE conversations SET state = 'ringing' WHERE id = ? AND NOT EXISTS
+                 (SELECT 1 FROM participants WHERE conversation_id = ? AND left_at IS NULL)",
+            )
+            .bind(conversation_id)
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let EventBody::Closed { .. } = &body {
             set_state(&mut tx, conversation_id, ConversationState::Closed).await?;

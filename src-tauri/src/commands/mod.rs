@@ -7,4 +7,5 @@ pub mod composer;
 pub mod files;
 pub mod links;
 pub mod snip;
+pub mod team;
 pub mod visitors;

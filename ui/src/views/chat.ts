@@ -34,6 +34,8 @@ const DELIVERY_LABELS = {
 export class ChatPane {
   readonly root = el("section", "chat", undefined, "chat-pane");
   private header = el("header", "chat-header");
+  /** Extra tools shown in the header of an active chat (the team tools). */
+  readonly headerTools = el("div", "header-tools");
   private messages = el("ol", "messages", undefined, "messages");
   private typing = el("p", "typing-indicator", undefined, "typing-indicator");
   private sneakPeek = el("p", "sneak-peek", undefined, "sneak-peek");
@@ -149,7 +151,7 @@ export class ChatPane {
     } else {
       buttons.append(el("span", "ended", "Chat ended", "chat-ended"));
     }
-    this.header.replaceChildren(who, buttons);
+    this.header.replaceChildren(who, buttons, this.headerTools);
   }
 
   private renderMessages(chat: Chat, operatorId: string, switched: boolean): void {

@@ -18,13 +18,20 @@ import { ChatPane, type ChatActions } from "./chat";
 import { VisitorSidebar, type SidebarActions } from "./visitor-sidebar";
 import { VisitorsPage, type VisitorsActions } from "./visitors";
 import { TransferList } from "./files";
+import { ChatTeamTools, type ChatTeamActions } from "../team/chatTools";
+import { InvitationBar, type InvitationActions } from "../team/invitations";
+import { TeamPage, type TeamPageActions } from "../team/page";
+import { chatTitle } from "../team/state";
 
 /** What the main window asks of the app. */
 export interface MainActions
   extends Omit<ChatActions, "manageCanned">,
     ManagerActions,
     VisitorsActions,
-    SidebarActions {
+    SidebarActions,
+    ChatTeamActions,
+    InvitationActions,
+    TeamPageActions {
   show(view: State["view"]): void;
   /** Applies and keeps view settings; resolves once they are kept. */
   setPrefs(prefs: ComposerPrefs): Promise<void>;
@@ -57,6 +64,11 @@ export class MainView {
   private body = el("div", "body");
   private navChats = el("button", "nav-button", "Chats", "nav-chats");
   private navVisitors = el("button", "nav-button", "Visitors", "nav-visitors");
+  private navTeam = el("button", "nav-button", "Team", "nav-team");
+  private teamPage: TeamPage;
+  private teamTools: ChatTeamTools;
+  private invitations: InvitationBar;
+  private selfId = "";
   private transfers: TransferList;
   private dialog = el("div", "dialog-backdrop", undefined, "confirm-close");
   private lastTabs: Chat[] | null = null;
@@ -82,6 +94,11 @@ export class MainView {
     this.archive = new ArchiveDialog((href) => actions.openLink(href));
     this.navChats.addEventListener("click", () => actions.show("chats"));
     this.navVisitors.addEventListener("click", () => actions.show("visitors"));
+    this.navTeam.addEventListener("click", () => actions.show("team"));
+    this.teamPage = new TeamPage(actions, () => this.selfId);
+    this.teamTools = new ChatTeamTools(actions);
+    this.pane.headerTools.append(this.teamTools.root);
+    this.invitations = new InvitationBar(actions);
     this.transfers = new TransferList(actions);
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
@@ -98,7 +115,7 @@ export class MainView {
     const left = el("div", "topbar-left");
     const nav = el("nav", "views");
     nav.setAttribute("aria-label", "Pages");
-    nav.append(this.navChats, this.navVisitors);
+    nav.append(this.navChats, this.navVisitors, this.navTeam);
     left.append(el("span", "brand", "Switchboard"), this.operatorName, nav);
     const right = el("div", "topbar-right");
     right.append(statusDot, this.status, this.buildViewMenu(), logout);
@@ -107,10 +124,10 @@ export class MainView {
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
-    sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs, this.transfers.root);
+    sidebar.append(el("h3", "sidebar-title", "Chats"), this.invitations.root, this.tabs, this.transfers.root);
     this.body.append(sidebar, this.pane.root, this.quickTexts.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
-    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.dialog, this.archive.root, this.manager.root);
+    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.teamPage.root, this.dialog, this.archive.root, this.manager.root);
   }
 
   /** The emoticon table of the server, for the composer's picker. */
@@ -186,6 +203,11 @@ export class MainView {
     this.visitorsPage.root.hidden = state.view !== "visitors";
     this.navChats.setAttribute("aria-current", String(state.view === "chats"));
     this.navVisitors.setAttribute("aria-current", String(state.view === "visitors"));
+    this.navTeam.setAttribute("aria-current", String(state.view === "team"));
+    this.selfId = session.operator.id;
+    this.teamPage.update(state.team, state.view === "team", session.operator.role === "admin");
+    this.teamTools.update(active, state.team, session.operator.id);
+    this.invitations.update(state.team);
     this.visitorsPage.update(state.visitors);
     this.visitorSidebar.update(active?.summary, active && state.visitors.byId.get(active.summary.visitor.id));
     this.transfers.update(state.transfers);
@@ -217,7 +239,7 @@ export class MainView {
         tab.setAttribute("role", "tab");
         tab.setAttribute("aria-selected", String(summary.id === state.activeId));
         tab.title = index < 9 ? `Ctrl+${index + 1}` : "";
-        const name = el("span", "tab-name", summary.visitor.name, "tab-name");
+        const name = el("span", "tab-name", chatTitle(summary, state.session?.operator.id ?? ""), "tab-name");
         const detail = el("span", "tab-detail", tabDetail(chat));
         const label = el("div", "tab-label");
         label.append(name, detail);

@@ -25,6 +25,7 @@ import {
 } from "../protocol";
 import { VisitorConnection, type ConnectionStatus, type SocketLike } from "./connection";
 import { Outbox } from "./outbox";
+import { Reconnecting } from "./reconnecting";
 import type { WidgetStorage } from "./storage";
 import { EventStore } from "./store";
 import { buildTimeline, type TimelineItem } from "./timeline";
@@ -59,6 +60,8 @@ export interface ViewModel {
   readonly invitation: Invitation | null;
   /** The name of the operator typing right now. */
   readonly operatorTyping: string | null;
+  /** "Ann is reconnecting…" while an operator of the chat lost their connection. */
+  readonly reconnecting: string | null;
   /** Agents see what the visitor types before sending (the visitor must be told). */
   readonly sneakPeek: boolean;
 }
@@ -139,6 +142,7 @@ export class Widget {
   private answer: { readonly clientMsgId: string; readonly text: string } | null = null;
   private sneakPeek = false;
   private operatorTyping: string | null = null;
+  private readonly reconnecting = new Reconnecting();
   private operatorTypingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly typing = new TypingReporter((typing, text) => {
     this.request({ type: "typing", typing, text });
@@ -448,6 +452,9 @@ export class Widget {
       case "typing":
         this.setOperatorTyping(event.typing ? event.name : null);
         break;
+      case "operator_connection":
+        this.reconnecting.update(event.operator.id, event.operator.name, event.connected);
+        break;
       case "receipt":
         this.marks = {
           delivered: Math.max(this.marks.delivered, event.delivered),
@@ -549,9 +556,11 @@ export class Widget {
         conversation.operators = conversation.operators.filter(
           (operator) => operator.id !== body.operator.id,
         );
+        this.reconnecting.forget(body.operator.id);
         break;
       case "closed":
         conversation.state = "closed";
+        this.reconnecting.forget(null);
         this.setOperatorTyping(null);
         break;
       case "message":
@@ -739,6 +748,7 @@ export class Widget {
       errors: { survey: this.startError, offline: this.offline.error },
       invitation: this.conversationOpen() ? null : this.invitation,
       operatorTyping: this.conversationOpen() ? this.operatorTyping : null,
+      reconnecting: this.conversationOpen() ? this.reconnecting.notice() : null,
       sneakPeek: this.sneakPeek,
     });
   }

@@ -556,11 +556,11 @@ impl Hub {
                 .insert(new.visitor_id.clone(), new.id.clone());
             live.conversations.insert(
                 new.id.clone(),
-                LiveConversation {
-                    visitor_id: new.visitor_id.clone(),
-                    summary: summary.clone(),
-                    declined: HashSet::new(),
-                },
+                LiveConversation::new(
+                    new.visitor_id.clone(),
+                    summary.clone(),
+                    crate::routing::Policy::default(),
+                ),
             );
             live.push_agent(
                 &inviter.id,
@@ -570,6 +570,7 @@ impl Hub {
             );
             self.fan_out(&mut live, &new.id, &started);
             live.chat_started(&new.id);
+            live.team_changed([inviter.id.as_str()]);
         }
         self.commit(
             &new.id,

@@ -190,6 +190,50 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
         AgentRequest::ReorderCanned { req, scope, ids } => {
             ack(req, hub.reorder_canned(operator, scope, &ids).await)
         }
+        AgentRequest::WatchTeam { req } => ack(req, hub.watch_team(operator).await),
+        AgentRequest::InviteOperator {
+            req,
+            conversation_id,
+            operator_id,
+            transfer,
+        } => ack(
+            req,
+            hub.invite_operator(operator, &conversation_id, &operator_id, transfer)
+                .await,
+        ),
+        AgentRequest::ReadAccount { req } => ack(req, hub.read_account(operator).await),
+        AgentRequest::SetAccountSetting { req, key, value } => {
+            ack(req, hub.set_account_setting(operator, &key, &value).await)
+        }
+        AgentRequest::AddOperator {
+            req,
+            email,
+            name,
+            password,
+            admin,
+        } => ack(
+            req,
+            hub.add_operator(operator, &email, &name, password, admin)
+                .await,
+        ),
+        AgentRequest::ResetPassword {
+            req,
+            operator_id,
+            password,
+        } => ack(
+            req,
+            hub.reset_password(operator, &operator_id, password).await,
+        ),
+        AgentRequest::RemoveOperator { req, operator_id } => {
+            ack(req, hub.remove_operator(operator, &operator_id).await)
+        }
+        AgentRequest::StartInternalChat { req, operator_id } => {
+            ack(req, hub.start_internal_chat(operator, &operator_id).await)
+        }
+        AgentRequest::Leave {
+            req,
+            conversation_id,
+        } => ack(req, hub.leave(operator, &conversation_id).await),
         AgentRequest::Typing {
             conversation_id,
             typing,

@@ -5,6 +5,7 @@ mod agent;
 mod files;
 mod http;
 mod socket;
+mod test_clock;
 mod visitor;
 
 use std::path::Path;
@@ -41,7 +42,12 @@ impl AppState {
 
 /// The whole application: API, sockets, and the widget + demo site as static files.
 pub fn router(state: AppState, widget_dir: &Path) -> Router {
-    Router::new()
+    let router = if state.hub.manual_clock() {
+        Router::new().route("/api/v1/test/clock", post(test_clock::advance))
+    } else {
+        Router::new()
+    };
+    router
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api/v1/login", post(http::login))
         .route("/api/v1/logout", post(http::logout))

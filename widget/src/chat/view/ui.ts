@@ -63,6 +63,7 @@ export class ChatUi {
   private readonly unread: HTMLElement;
   private readonly invitation: InvitationView;
   private readonly typing: HTMLElement;
+  private readonly reconnecting: HTMLElement;
   private readonly peekNotice: HTMLElement;
   private readonly uploads: HTMLElement;
   private readonly fileInput: HTMLInputElement;
@@ -85,6 +86,7 @@ export class ChatUi {
     this.messagesEl = byId(doc, "sb-messages");
     this.unread = byId(doc, "sb-unread");
     this.typing = byId(doc, "sb-typing");
+    this.reconnecting = byId(doc, "sb-reconnecting");
     this.peekNotice = byId(doc, "sb-peek-notice");
     this.uploads = byId(doc, "sb-uploads");
     this.fileInput = byId(doc, "sb-file-input");
@@ -240,6 +242,8 @@ export class ChatUi {
     this.endChat.hidden = model.conversationState === null || closed;
     this.typing.textContent = model.operatorTyping === null ? "" : `${model.operatorTyping} is typing…`;
     this.typing.hidden = model.operatorTyping === null;
+    this.reconnecting.textContent = model.reconnecting ?? "";
+    this.reconnecting.hidden = model.reconnecting === null;
     this.peekNotice.hidden = !model.sneakPeek || closed;
     this.renderMessages(model);
     this.invitation.render(model.invitation);
