@@ -13,6 +13,7 @@ import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
 import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { SessionView } from "./bindings/SessionView";
 import { applyVisitorEvent, noVisitors, type VisitorsState } from "./visitors/state";
+import type { Page } from "./bindings/Page";
 import type { SnipPreview } from "./bindings/SnipPreview";
 import type { TransferUpdate } from "./bindings/TransferUpdate";
 
@@ -64,7 +65,7 @@ export interface State {
   /** A chat waiting for the operator to confirm ending it. */
   confirmClose: string | null;
   /** Which page of the main window shows. */
-  view: "chats" | "visitors";
+  view: Page;
   /** Everyone on the site, and the blocking rules. */
   visitors: VisitorsState;
   /** The composer's view settings (kept on this machine). */

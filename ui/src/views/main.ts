@@ -1,4 +1,4 @@
-// The main window: the operator's bar (name, Chats/Visitors, status control, view settings,
+// The main window: the operator's bar (name, Chats/Visitors/Settings, status control, view settings,
 // log out), the reconnecting banner, one tab per chat (newest first, unread counts, ringing
 // marks), the chat pane with its quick texts panel and visitor sidebar, the Visitors page, and
 // the canned responses dialog.
@@ -12,6 +12,7 @@ import type { Draft } from "../bindings/Draft";
 import { CannedManager, type ManagerActions } from "../composer/manager";
 import { QuickTexts } from "../composer/quickTexts";
 import { el } from "../format";
+import { SettingsPage, type SettingsActions } from "../settings/page";
 import { findChat, type Chat, type State } from "../store";
 import { ArchiveDialog } from "./archive";
 import { ChatPane, type ChatActions } from "./chat";
@@ -24,7 +25,8 @@ export interface MainActions
   extends Omit<ChatActions, "manageCanned">,
     ManagerActions,
     VisitorsActions,
-    SidebarActions {
+    SidebarActions,
+    SettingsActions {
   show(view: State["view"]): void;
   /** Applies and keeps view settings; resolves once they are kept. */
   setPrefs(prefs: ComposerPrefs): Promise<void>;
@@ -57,6 +59,9 @@ export class MainView {
   private body = el("div", "body");
   private navChats = el("button", "nav-button", "Chats", "nav-chats");
   private navVisitors = el("button", "nav-button", "Visitors", "nav-visitors");
+  private navSettings = el("button", "nav-button", "Settings", "nav-settings");
+  /** The Settings page. */
+  readonly settings: SettingsPage;
   private transfers: TransferList;
   private dialog = el("div", "dialog-backdrop", undefined, "confirm-close");
   private lastTabs: Chat[] | null = null;
@@ -82,6 +87,8 @@ export class MainView {
     this.archive = new ArchiveDialog((href) => actions.openLink(href));
     this.navChats.addEventListener("click", () => actions.show("chats"));
     this.navVisitors.addEventListener("click", () => actions.show("visitors"));
+    this.navSettings.addEventListener("click", () => actions.show("settings"));
+    this.settings = new SettingsPage(actions);
     this.transfers = new TransferList(actions);
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
@@ -98,7 +105,7 @@ export class MainView {
     const left = el("div", "topbar-left");
     const nav = el("nav", "views");
     nav.setAttribute("aria-label", "Pages");
-    nav.append(this.navChats, this.navVisitors);
+    nav.append(this.navChats, this.navVisitors, this.navSettings);
     left.append(el("span", "brand", "Switchboard"), this.operatorName, nav);
     const right = el("div", "topbar-right");
     right.append(statusDot, this.status, this.buildViewMenu(), logout);
@@ -107,10 +114,14 @@ export class MainView {
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
+    this.tabs.setAttribute("role", "tablist");
+    this.tabs.setAttribute("aria-label", "Open chats");
+    this.tabs.setAttribute("aria-orientation", "vertical");
+    this.pane.root.setAttribute("role", "tabpanel");
     sidebar.append(el("h3", "sidebar-title", "Chats"), this.tabs, this.transfers.root);
     this.body.append(sidebar, this.pane.root, this.quickTexts.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
-    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.dialog, this.archive.root, this.manager.root);
+    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.settings.root, this.dialog, this.archive.root, this.manager.root);
   }
 
   /** The emoticon table of the server, for the composer's picker. */
@@ -186,6 +197,8 @@ export class MainView {
     this.visitorsPage.root.hidden = state.view !== "visitors";
     this.navChats.setAttribute("aria-current", String(state.view === "chats"));
     this.navVisitors.setAttribute("aria-current", String(state.view === "visitors"));
+    this.settings.root.hidden = state.view !== "settings";
+    this.navSettings.setAttribute("aria-current", String(state.view === "settings"));
     this.visitorsPage.update(state.visitors);
     this.visitorSidebar.update(active?.summary, active && state.visitors.byId.get(active.summary.visitor.id));
     this.transfers.update(state.transfers);
@@ -205,6 +218,10 @@ export class MainView {
   }
 
   private renderTabs(state: State): void {
+    // a keyboard user keeps focus on the same tab across the re-render
+    const focused = document.activeElement instanceof HTMLElement && this.tabs.contains(document.activeElement)
+      ? document.activeElement.closest<HTMLElement>("[role=tab]")?.dataset.conversationId
+      : undefined;
     this.tabs.replaceChildren(
       ...state.chats.map((chat, index) => {
         const { summary } = chat;
@@ -216,6 +233,9 @@ export class MainView {
         tab.classList.toggle("closed", chat.closed);
         tab.setAttribute("role", "tab");
         tab.setAttribute("aria-selected", String(summary.id === state.activeId));
+        // reachable with Tab; Enter or Space opens it, arrow keys move between tabs
+        tab.tabIndex = 0;
+        tab.addEventListener("keydown", (event) => this.onTabKey(event, tab, summary.id));
         tab.title = index < 9 ? `Ctrl+${index + 1}` : "";
         const name = el("span", "tab-name", summary.visitor.name, "tab-name");
         const detail = el("span", "tab-detail", tabDetail(chat));
@@ -225,7 +245,7 @@ export class MainView {
         if (chat.unread > 0) tab.append(el("span", "unread", String(chat.unread), "unread-count"));
         const close = el("button", "tab-close", "×", "close-tab");
         close.title = summary.state === "ringing" ? "Decline" : chat.closed ? "Close tab" : "End chat";
-        close.setAttribute("aria-label", close.title);
+        close.setAttribute("aria-label", `${close.title}: ${summary.visitor.name}`);
         close.addEventListener("click", (event) => {
           event.stopPropagation();
           this.actions.closeTab(summary.id);
@@ -235,6 +255,22 @@ export class MainView {
         return tab;
       }),
     );
+    if (focused) {
+      const tab = [...this.tabs.children].find((tab) => (tab as HTMLElement).dataset.conversationId === focused);
+      (tab as HTMLElement | undefined)?.focus();
+    }
+  }
+
+  private onTabKey(event: KeyboardEvent, tab: HTMLElement, conversationId: string): void {
+    if (event.target !== tab) return;
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      this.actions.select(conversationId);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = event.key === "ArrowDown" ? tab.nextElementSibling : tab.previousElementSibling;
+      if (next instanceof HTMLElement) next.focus();
+    }
   }
 
   private renderDialog(state: State): void {
