@@ -21,7 +21,9 @@ pub fn profile() -> Option<String> {
 }
 
 fn profile_from(mut args: impl Iterator<Item = String>, env: Option<String>) -> Option<String> {
-    let from_args = args.find(|arg| arg == PROFILE_ARG).and_then(|_| args.next());
+    let from_args = args
+        .find(|arg| arg == PROFILE_ARG)
+        .and_then(|_| args.next());
     from_args.or(env).filter(|profile| !profile.is_empty())
 }
 
@@ -41,7 +43,10 @@ pub fn single_instance(identifier: &str, profile: Option<&str>) -> TauriPlugin<W
 fn bus_id(identifier: &str, profile: Option<&str>) -> String {
     match profile {
         // a bus name element may not start with a digit nor hold `-`
-        Some(profile) => format!("{identifier}.profile_{}", sanitize(profile).replace('-', "_")),
+        Some(profile) => format!(
+            "{identifier}.profile_{}",
+            sanitize(profile).replace('-', "_")
+        ),
         None => identifier.to_owned(),
     }
 }
@@ -77,7 +82,10 @@ mod tests {
     use super::*;
 
     fn args(list: &[&str]) -> impl Iterator<Item = String> {
-        list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into_iter()
+        list.iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     #[test]
@@ -86,14 +94,20 @@ mod tests {
             profile_from(args(&["--profile", "night"]), Some("day".into())),
             Some("night".into())
         );
-        assert_eq!(profile_from(args(&[]), Some("day".into())), Some("day".into()));
+        assert_eq!(
+            profile_from(args(&[]), Some("day".into())),
+            Some("day".into())
+        );
         assert_eq!(profile_from(args(&["--profile"]), None), None);
         assert_eq!(profile_from(args(&[]), Some(String::new())), None);
     }
 
     #[test]
     fn each_profile_owns_its_own_valid_bus_name() {
-        assert_eq!(bus_id("app.switchboard.desktop", None), "app.switchboard.desktop");
+        assert_eq!(
+            bus_id("app.switchboard.desktop", None),
+            "app.switchboard.desktop"
+        );
         let id = bus_id("app.switchboard.desktop", Some("test-1f2e"));
         assert_eq!(id, "app.switchboard.desktop.profile_test_1f2e");
         assert_ne!(id, bus_id("app.switchboard.desktop", Some("other")));

@@ -70,13 +70,14 @@ pub fn run() {
                 "preferences",
                 setup_profile.as_deref(),
             ));
-            let shortcut = preferences.preferences().snip_shortcut;
+            let chosen = preferences.preferences();
             app.manage(preferences);
+            window::set_text_scale(handle, chosen.text_scale);
             app.set_menu(menu::window_menu(handle)?)?;
             tray::create(handle)?;
             tray::show_status(handle, None);
             notify::listen_for_clicks(handle)?;
-            shortcuts::register(handle, &shortcut);
+            shortcuts::register(handle, &chosen.snip_shortcut);
             let handle = handle.clone();
             tauri::async_runtime::spawn(async move { account::boot(&handle).await });
             Ok(())

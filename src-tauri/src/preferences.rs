@@ -235,7 +235,13 @@ mod tests {
         };
         store.set_layout(layout.clone()).expect("saved");
         let reopened = PreferenceStore::open(path.clone());
-        assert_eq!(reopened.saved(), Saved { preferences, layout });
+        assert_eq!(
+            reopened.saved(),
+            Saved {
+                preferences,
+                layout
+            }
+        );
         let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
 
@@ -248,7 +254,10 @@ mod tests {
             ..Preferences::default()
         };
         let error = store.set_preferences(huge).expect_err("refused");
-        assert!(error.to_string().contains("between 80% and 200%"), "{error}");
+        assert!(
+            error.to_string().contains("between 80% and 200%"),
+            "{error}"
+        );
         assert_eq!(store.preferences(), Preferences::default());
         assert!(!path.exists(), "nothing was written");
     }

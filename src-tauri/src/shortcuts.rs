@@ -190,7 +190,10 @@ mod tests {
     #[test]
     fn a_usable_combination_is_accepted() {
         let shortcut = parse(" Ctrl+Alt+K ").expect("accepted");
-        assert_eq!(shortcut, Shortcut::from_str("control+alt+KeyK").expect("parses"));
+        assert_eq!(
+            shortcut,
+            Shortcut::from_str("control+alt+KeyK").expect("parses")
+        );
         assert!(parse("Super+Shift+F2").is_ok());
     }
 
@@ -198,7 +201,12 @@ mod tests {
     fn combinations_of_the_window_are_conflicts() {
         let error = parse("ctrl+c").expect_err("refused");
         assert_eq!(error.code(), crate::error::AppErrorCode::Shortcut);
-        assert!(error.to_string().contains("used by Switchboard for copying"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("used by Switchboard for copying"),
+            "{error}"
+        );
         assert!(parse("Control+Tab").is_err());
     }
 

@@ -19,6 +19,15 @@ pub fn show_main(app: &AppHandle) {
     }
 }
 
+/// Zooms the main window's content (text and layout) to `percent` of the normal size.
+pub fn set_text_scale(app: &AppHandle, percent: u16) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        if let Err(error) = window.set_zoom(f64::from(percent) / 100.0) {
+            tracing::warn!(%error, "could not change the text size");
+        }
+    }
+}
+
 /// Closing the main window hides it and the app keeps running in the tray until Quit, or,
 /// when the operator switched close-to-tray off, quits. Either way its placement is kept.
 /// Files dropped onto it go to the UI, which sends them into the open chat.

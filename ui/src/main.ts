@@ -8,7 +8,7 @@ import type { Layout } from "./bindings/Layout";
 import type { Preferences } from "./bindings/Preferences";
 import * as platform from "./platform";
 import { playSound, setRingChoice, setRinging } from "./settings/alerts";
-import { applyTextScale, applyTheme } from "./settings/appearance";
+import { applyTheme } from "./settings/appearance";
 import { findChat, Store, type Action, type State } from "./store";
 import { LoginView } from "./views/login";
 import { MainView } from "./views/main";
@@ -105,7 +105,6 @@ const mainView = new MainView({
 /** Puts the operator's preferences in effect in the window. */
 function applyPreferences(preferences: Preferences): void {
   applyTheme(preferences.theme);
-  applyTextScale(preferences.text_scale);
   setRingChoice(preferences);
 }
 

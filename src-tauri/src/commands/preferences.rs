@@ -40,7 +40,8 @@ pub fn load_preferences(
     }
 }
 
-/// Applies and keeps the preferences. The snipping shortcut is not changed here (see
+/// Applies and keeps the preferences (the text size zooms the window here; the UI applies
+/// the rest). The snipping shortcut is not changed here (see
 /// [`set_snip_shortcut`]): the one kept stays.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_preferences(app: AppHandle, preferences: Preferences) -> Result<(), AppError> {
@@ -57,10 +58,13 @@ pub async fn save_preferences(app: AppHandle, preferences: Preferences) -> Resul
             };
             switched.map_err(|error| AppError::Autostart(error.to_string()))?;
         }
+        let text_scale = preferences.text_scale;
         store.set_preferences(Preferences {
             snip_shortcut: kept.snip_shortcut,
             ..preferences
-        })
+        })?;
+        crate::window::set_text_scale(app, text_scale);
+        Ok(())
     })
     .await
 }

@@ -14,7 +14,8 @@ const ATTEMPTS: u32 = 3;
 /// How long the dialog may take to close after Enter.
 const ATTEMPT_WAIT: Duration = Duration::from_secs(3);
 
-async fn xdotool(args: &[&str]) -> anyhow::Result<String> {
+/// Runs xdotool with `args` and returns what it printed.
+pub async fn xdotool(args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new("xdotool")
         .args(args)
         .output()

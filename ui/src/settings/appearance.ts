@@ -1,5 +1,6 @@
-// Applies the operator's look: light or dark colours (or the system's, followed live) and the
-// text size. The colours are CSS variables chosen by `data-theme` on the root element.
+// Applies the operator's colours: light or dark, or the system's, followed live. They are CSS
+// variables chosen by `data-theme` on the root element. (The text size is the window's zoom,
+// set by the core.)
 
 import type { Theme } from "../bindings/Theme";
 
@@ -12,10 +13,4 @@ export function applyTheme(theme: Theme): void {
   chosen = theme;
   const dark = theme === "dark" || (theme === "system" && systemDark.matches);
   document.documentElement.dataset.theme = dark ? "dark" : "light";
-}
-
-/** Scales the text (and the layout with it) to `percent` of the normal size. */
-export function applyTextScale(percent: number): void {
-  document.documentElement.style.setProperty("zoom", String(percent / 100));
-  document.documentElement.dataset.textScale = String(percent);
 }
