@@ -234,3 +234,82 @@ async fn wait_for_zoom(app: &DesktopApp, normal_width: f64, factor: f64) -> anyh
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Presses Tab (a real key event) until the focused element matches `css`, and checks that
+/// the focus is visible there.
+async fn tab_to(app: &DesktopApp, css: &str) -> anyhow::Result<()> {
+    const MAX_TABS: usize = 60;
+    for _ in 0..MAX_TABS {
+        let focused = app
+            .client()
+            .execute(
+                "const e = document.activeElement; \
+                 return !!e && e.matches(arguments[0]) && getComputedStyle(e).outlineStyle !== 'none';",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        if focused.as_bool() == Some(true) {
+            return Ok(());
+        }
+        xdotool(&["key", "Tab"]).await?;
+    }
+    app.screenshot("desktop-keyboard-lost").await?;
+    bail!("{css} was not reached with {MAX_TABS} presses of Tab (or shows no focus)")
+}
+
+/// Types `text` as real key events into the focused element.
+async fn type_keys(text: &str) -> anyhow::Result<()> {
+    xdotool(&["type", "--delay", "20", text]).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_operator_logs_in_accepts_answers_and_ends_a_chat_with_the_keyboard_only(
+) -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    ask_for_names(&server).await?;
+    server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
+    let app = DesktopApp::start().await?;
+    app.wait_for("[data-testid=login-screen]").await?;
+    let window = wait_for_window("^Switchboard$").await?;
+    xdotool(&["windowfocus", "--sync", &window]).await?;
+
+    // Log in: the first field has the focus; Tab between fields, Enter submits.
+    tab_to(&app, "[data-testid=server-url]").await?;
+    type_keys(server.base_url().as_str()).await?;
+    tab_to(&app, "[data-testid=email]").await?;
+    type_keys(EMAIL).await?;
+    tab_to(&app, "[data-testid=password]").await?;
+    type_keys(PASSWORD).await?;
+    xdotool(&["key", "Return"]).await?;
+    app.wait_for("[data-testid=main-screen]").await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+
+    // Online: the status control, with the arrow keys.
+    tab_to(&app, "[data-testid=status-select]").await?;
+    xdotool(&["key", "Home"]).await?;
+    app.wait_for("[data-testid=main-screen][data-status=online]")
+        .await?;
+
+    // A call rings; the operator reaches Accept and answers.
+    let mut visitor = Visitor::connect(&server).await?;
+    visitor.call("Vera Visitor").await?;
+    tab_to(&app, "[data-testid=accept-call]").await?;
+    xdotool(&["key", "Return"]).await?;
+    app.wait_for("[data-testid=end-chat]").await?;
+    tab_to(&app, "[data-testid=composer]").await?;
+    type_keys("Hello from the keyboard").await?;
+    xdotool(&["key", "Return"]).await?;
+    let (_, text) = visitor.operator_message().await?;
+    assert_eq!(text, "Hello from the keyboard");
+
+    // End the chat: the confirmation takes the focus on its End button.
+    tab_to(&app, "[data-testid=end-chat]").await?;
+    xdotool(&["key", "Return"]).await?;
+    tab_to(&app, "[data-testid=confirm-end-chat]").await?;
+    app.screenshot("desktop-keyboard-confirm").await?;
+    xdotool(&["key", "Return"]).await?;
+    visitor.chat_closed().await?;
+    app.quit().await
+}
