@@ -63,14 +63,16 @@ for fs in proc sys dev dev/pts; do
   mounted+=("$root/$fs")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
-# 2. Install the package with apt, as a user would, plus what the test itself needs.
+# 2. Install the package with apt, as a user would, plus what the test itself needs (and a
+#    font and the Mesa drivers, which every desktop has and a minimal root does not).
 cp "$deb" "$root/tmp/switchboard.deb"
 echo "test-install: installing $(basename "$deb") with apt..."
 in_root apt-get update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  /tmp/switchboard.deb xvfb xauth dbus dbus-x11 webkit2gtk-driver desktop-file-utils >"$cache/apt.log" 2>&1 || {
+  /tmp/switchboard.deb xvfb xauth dbus dbus-x11 webkit2gtk-driver desktop-file-utils fonts-dejavu-core libgl1-mesa-dri \
+  >"$cache/apt.log" 2>&1 || {
   tail -n 30 "$cache/apt.log" >&2
   echo "test-install: FAILED: apt could not install the package" >&2
   exit 1
@@ -91,7 +93,8 @@ echo "test-install: desktop entry and icon are right"
 cp "$driver" "$root/usr/local/bin/tauri-driver"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 native=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-in_root env NO_AT_BRIDGE=1 XDG_RUNTIME_DIR=/tmp \
+mkdir -p -m 700 "$root/run/user/0"
+in_root env NO_AT_BRIDGE=1 XDG_RUNTIME_DIR=/run/user/0 \
   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver \
   >"$cache/driver.log" 2>&1 &
@@ -122,8 +125,15 @@ def until(what, attempt, seconds=60):
 capabilities = {"capabilities": {"alwaysMatch": {
     "tauri:options": {"application": "/usr/bin/switchboard-desktop"}}}}
 session = until("the installed app did not start", lambda: call("POST", "/session", capabilities))["sessionId"]
-until("no login screen", lambda: call("POST", f"/session/{session}/element",
-                                      {"using": "css selector", "value": "[data-testid=login-screen]"}))
+def login_screen_shown():
+    found = call("POST", f"/session/{session}/element",
+                 {"using": "css selector", "value": "[data-testid=login-screen]"})
+    element = next(iter(found.values()))
+    text = call("GET", f"/session/{session}/element/{element}/text")
+    if not call("GET", f"/session/{session}/element/{element}/displayed") or "Log in" not in text:
+        raise RuntimeError(f"the login screen is not shown yet ({text!r})")
+
+until("no login screen", login_screen_shown)
 with open(screenshot, "wb") as out:
     out.write(base64.b64decode(call("GET", f"/session/{session}/screenshot")))
 call("DELETE", f"/session/{session}")

@@ -34,5 +34,13 @@ run_stage "unit: ui (vitest)" npm --prefix ui test
 run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
   scripts/desktop-session.sh cargo nextest run --workspace --no-fail-fast
 
+# The .deb installed with apt into a clean Debian 12 root and started there; skipped (77)
+# where the machine cannot (not root, no Debian mirror).
+install_test() {
+  scripts/bundle.sh --debug
+  scripts/test-install.sh target/debug/bundle/deb/*.deb || [ $? -eq 77 ]
+}
+run_stage "install: the .deb in a clean Debian 12 root" install_test
+
 trap - ERR
 printf '\n\033[1;32m==== all Switchboard tests passed ====\033[0m\n'
