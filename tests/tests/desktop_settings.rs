@@ -131,6 +131,12 @@ async fn settings_and_the_open_page_and_tab_survive_a_restart() -> anyhow::Resul
     app.click("[data-testid=pref-close-to-tray]").await?;
     app.wait_for("[data-testid=settings-page][data-saved=saved]")
         .await?;
+    // Start at login writes the desktop's autostart entry, which starts this profile.
+    app.click("[data-testid=pref-start-at-login]").await?;
+    let entry = autostart_entry(&profile);
+    wait_for_file(&entry).await?;
+    let exec = std::fs::read_to_string(&entry)?;
+    assert!(exec.contains(&format!("--profile {profile}")), "{exec}");
     let normal_width = page_width(&app).await?;
     choose(&app, "[data-testid=pref-text-scale]", "130").await?;
     app.wait_for("[data-testid=settings-page][data-saved=saved]")
@@ -149,6 +155,8 @@ async fn settings_and_the_open_page_and_tab_survive_a_restart() -> anyhow::Resul
     assert_eq!(ring.prop("checked").await?.as_deref(), Some("true"));
     let tray = app.wait_for("[data-testid=pref-close-to-tray]").await?;
     assert_eq!(tray.prop("checked").await?.as_deref(), Some("false"));
+    let login = app.wait_for("[data-testid=pref-start-at-login]").await?;
+    assert_eq!(login.prop("checked").await?.as_deref(), Some("true"));
     let theme = app.wait_for("[data-testid=pref-theme]").await?;
     assert_eq!(theme.prop("value").await?.as_deref(), Some("dark"));
     // ...and back on the chats, the tab the operator had open is the selected one. (WebDriver
@@ -160,6 +168,12 @@ async fn settings_and_the_open_page_and_tab_survive_a_restart() -> anyhow::Resul
         )
         .await?;
     app.wait_for_text(vera_tab, "Vera Visitor").await?;
+
+    // Visual only: a new call flashes the window instead of ringing.
+    let mut third = Visitor::connect(&server).await?;
+    third.call("Xena Visitor").await?;
+    app.wait_for("body.alert-flash").await?;
+    app.screenshot("desktop-settings-visual-alert").await?;
     app.quit().await
 }
 
@@ -312,4 +326,24 @@ async fn an_operator_logs_in_accepts_answers_and_ends_a_chat_with_the_keyboard_o
     xdotool(&["key", "Return"]).await?;
     visitor.chat_closed().await?;
     app.quit().await
+}
+
+/// The XDG autostart entry of a profile (in the test session's home).
+fn autostart_entry(profile: &str) -> std::path::PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
+    home.join(format!(".config/autostart/Switchboard-{profile}.desktop"))
+}
+
+/// Waits until `path` exists.
+async fn wait_for_file(path: &std::path::Path) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !path.exists() {
+        if Instant::now() > deadline {
+            bail!("{} was not written", path.display());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
 }
