@@ -1,7 +1,9 @@
 //! The operator's Settings page and the app's place on the desktop: a snipping shortcut chosen
 //! in Settings snips (a real X key event), a conflicting one is refused with the reason, the
-//! choices and the open page and tab survive a restart, and launching the app a second time
-//! brings the running window forward instead of starting another one.
+//! choices (with start at login and the visual-only alert) and the open page and tab survive a
+//! restart, the window comes back with its size, launching the app a second time brings the
+//! running window forward instead of starting another one, and an operator can do a whole
+//! chat with the keyboard alone.
 
 use std::time::{Duration, Instant};
 
@@ -346,4 +348,37 @@ async fn wait_for_file(path: &std::path::Path) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn the_window_comes_back_with_its_size_after_quit() -> anyhow::Result<()> {
+    let app = DesktopApp::start().await?;
+    let profile = app.profile().to_owned();
+    app.wait_for("[data-testid=login-screen]").await?;
+    app.client().set_window_size(820, 560).await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.client().get_window_size().await? != (820, 560) {
+        if Instant::now() > deadline {
+            bail!("the window was not resized");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Quit from the menu (Ctrl+Q) as an operator would: the placement is written on the way out.
+    let window = wait_for_window("^Switchboard$").await?;
+    xdotool(&["windowfocus", "--sync", &window]).await?;
+    xdotool(&["key", "ctrl+q"]).await?;
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
+    wait_for_file(&home.join(format!(
+        ".config/app.switchboard.desktop/window-state-{profile}.json"
+    )))
+    .await?;
+    drop(app);
+
+    let app = DesktopApp::start_with_profile(&profile).await?;
+    app.wait_for("[data-testid=login-screen]").await?;
+    assert_eq!(app.client().get_window_size().await?, (820, 560));
+    app.quit().await
 }
