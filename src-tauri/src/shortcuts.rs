@@ -17,27 +17,27 @@ use crate::snip::Snipper;
 /// Environment variable that overrides the chosen shortcut at start (e.g. for tests).
 const ENV_SHORTCUT: &str = "SWITCHBOARD_SNIP_SHORTCUT";
 
-/// Key combinations the main window uses itself, and what for.
+/// Key combinations the main window uses itself, and what for (Cmd on macOS, Ctrl elsewhere).
 const RESERVED: &[(&str, &str)] = &[
-    ("Ctrl+Tab", "switching chat tabs"),
-    ("Ctrl+Shift+Tab", "switching chat tabs"),
-    ("Ctrl+1", "picking a chat tab"),
-    ("Ctrl+2", "picking a chat tab"),
-    ("Ctrl+3", "picking a chat tab"),
-    ("Ctrl+4", "picking a chat tab"),
-    ("Ctrl+5", "picking a chat tab"),
-    ("Ctrl+6", "picking a chat tab"),
-    ("Ctrl+7", "picking a chat tab"),
-    ("Ctrl+8", "picking a chat tab"),
-    ("Ctrl+9", "picking a chat tab"),
-    ("Ctrl+A", "selecting all text"),
-    ("Ctrl+C", "copying"),
-    ("Ctrl+X", "cutting"),
-    ("Ctrl+V", "pasting"),
-    ("Ctrl+Z", "undoing"),
-    ("Ctrl+Shift+Z", "redoing"),
-    ("Ctrl+Y", "redoing"),
-    ("Ctrl+Q", "quitting"),
+    ("CmdOrCtrl+Tab", "switching chat tabs"),
+    ("CmdOrCtrl+Shift+Tab", "switching chat tabs"),
+    ("CmdOrCtrl+1", "picking a chat tab"),
+    ("CmdOrCtrl+2", "picking a chat tab"),
+    ("CmdOrCtrl+3", "picking a chat tab"),
+    ("CmdOrCtrl+4", "picking a chat tab"),
+    ("CmdOrCtrl+5", "picking a chat tab"),
+    ("CmdOrCtrl+6", "picking a chat tab"),
+    ("CmdOrCtrl+7", "picking a chat tab"),
+    ("CmdOrCtrl+8", "picking a chat tab"),
+    ("CmdOrCtrl+9", "picking a chat tab"),
+    ("CmdOrCtrl+A", "selecting all text"),
+    ("CmdOrCtrl+C", "copying"),
+    ("CmdOrCtrl+X", "cutting"),
+    ("CmdOrCtrl+V", "pasting"),
+    ("CmdOrCtrl+Z", "undoing"),
+    ("CmdOrCtrl+Shift+Z", "redoing"),
+    ("CmdOrCtrl+Y", "redoing"),
+    ("CmdOrCtrl+Q", "quitting"),
 ];
 
 /// The snipping shortcut in effect, and why none is when registering failed.
