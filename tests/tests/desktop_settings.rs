@@ -110,6 +110,44 @@ async fn a_snipping_shortcut_chosen_in_settings_snips_and_a_conflict_is_refused(
 }
 
 #[tokio::test]
+async fn a_shortcut_another_program_holds_is_refused_with_the_reason() -> anyhow::Result<()> {
+    // Another program (here a second Switchboard profile) holds Ctrl+Shift+S first.
+    let holder = DesktopApp::start().await?;
+    holder.wait_for("[data-testid=login-screen]").await?;
+    let (_server, app) = online_operator(false).await?;
+
+    // The Settings page says the shortcut is not in effect, and why.
+    app.click("[data-testid=nav-settings]").await?;
+    app.wait_for_text(
+        "[data-testid=shortcut-status][data-state=error][role=alert]",
+        "The system refused Ctrl+Shift+S",
+    )
+    .await?;
+    // A free combination works; asking for the held one again is refused and changes nothing.
+    app.fill("[data-testid=pref-snip-shortcut]", "Ctrl+Alt+J")
+        .await?;
+    app.click("[data-testid=apply-snip-shortcut]").await?;
+    app.wait_for_text(
+        "[data-testid=shortcut-status][data-state=saved]",
+        "Ctrl+Alt+J now starts",
+    )
+    .await?;
+    app.fill("[data-testid=pref-snip-shortcut]", "Ctrl+Shift+S")
+        .await?;
+    app.click("[data-testid=apply-snip-shortcut]").await?;
+    app.wait_for_text(
+        "[data-testid=shortcut-status][data-state=error]",
+        "another program probably uses it",
+    )
+    .await?;
+    app.screenshot("desktop-settings-shortcut-refused").await?;
+    xdotool(&["key", "ctrl+alt+j"]).await?;
+    wait_for_window("Switchboard snip ready").await?;
+    app.quit().await?;
+    holder.quit().await
+}
+
+#[tokio::test]
 async fn settings_and_the_open_page_and_tab_survive_a_restart() -> anyhow::Result<()> {
     let (server, app) = online_operator(true).await?;
     let profile = app.profile().to_owned();
