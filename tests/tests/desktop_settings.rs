@@ -413,7 +413,7 @@ async fn the_window_comes_back_with_its_size_after_quit() -> anyhow::Result<()> 
         ".config/app.switchboard.desktop/window-state-{profile}.json"
     )))
     .await?;
-    drop(app);
+    app.kill().await?;
 
     let app = DesktopApp::start_with_profile(&profile).await?;
     app.wait_for("[data-testid=login-screen]").await?;
