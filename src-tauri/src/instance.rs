@@ -28,7 +28,9 @@ fn profile_from(mut args: impl Iterator<Item = String>, env: Option<String>) -> 
 }
 
 /// The single-instance plugin: a second launch of the same profile ends at once and the
-/// running app shows its window. `identifier` is the app's bundle identifier.
+/// running app shows its window. `identifier` is the app's bundle identifier. The profile is
+/// part of the instance only on Linux (the plugin's D-Bus name); on Windows and macOS the
+/// plugin keys on the bundle identifier, so there every profile shares one instance.
 pub fn single_instance(identifier: &str, profile: Option<&str>) -> TauriPlugin<Wry> {
     tauri_plugin_single_instance::Builder::new()
         .dbus_id(bus_id(identifier, profile))
