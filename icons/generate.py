@@ -3,7 +3,9 @@
 
 The app icon is a speech bubble on a rounded square; each tray icon is the same bubble tinted
 by the operator's status. Run `python3 icons/generate.py` after changing a colour or a shape;
-the PNGs are committed.
+the PNGs are committed. The Windows and macOS icons (icon.ico, icon.icns) are made from
+icon.png by the Tauri CLI: `ui/node_modules/.bin/tauri icon icons/icon.png -o <scratch dir>`,
+then copy those two files here.
 """
 import math
 import struct

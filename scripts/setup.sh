@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libegl-dev libgbm-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   # run and test
   xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dunst xdotool sqlite3 x11-xserver-utils
+  x11-utils debootstrap
   chromium chromium-driver fonts-noto-color-emoji
 )
 

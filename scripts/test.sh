@@ -35,5 +35,13 @@ run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
   scripts/desktop-session.sh cargo nextest run --workspace --no-fail-fast
 run_stage "fuzz: saved inputs on stable, then 30 s per target" scripts/fuzz.sh 30
 
+# The .deb installed with apt into a clean Debian 12 root and started there; skipped (77)
+# where the machine cannot (not root, no Debian mirror).
+install_test() {
+  scripts/bundle.sh --debug
+  scripts/test-install.sh target/debug/bundle/deb/*.deb || [ $? -eq 77 ]
+}
+run_stage "install: the .deb in a clean Debian 12 root" install_test
+
 trap - ERR
 printf '\n\033[1;32m==== all Switchboard tests passed ====\033[0m\n'

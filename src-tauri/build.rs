@@ -50,6 +50,10 @@ const COMMANDS: &[&str] = &[
     "paste_screenshot",
     "send_snip",
     "discard_snip",
+    "load_preferences",
+    "save_preferences",
+    "set_snip_shortcut",
+    "save_layout",
 ];
 
 fn main() {

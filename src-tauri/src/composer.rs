@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::AppError;
+use crate::local_file::{profile_path, write_atomically};
 
 /// Most drafts kept; the oldest go first.
 const MAX_DRAFTS: usize = 500;
@@ -77,21 +78,7 @@ impl ComposerStore {
 
     /// The file of `profile` in `dir`.
     pub fn path_in(dir: &Path, profile: Option<&str>) -> PathBuf {
-        let name = match profile {
-            Some(profile) => format!(
-                "composer-{}.json",
-                profile
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() || c == '-' {
-                        c
-                    } else {
-                        '_'
-                    })
-                    .collect::<String>()
-            ),
-            None => "composer.json".to_owned(),
-        };
-        dir.join(name)
+        profile_path(dir, "composer", profile)
     }
 
     /// What is kept.
@@ -138,16 +125,6 @@ impl ComposerStore {
     fn lock(&self) -> std::sync::MutexGuard<'_, ComposerState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, path)
 }
 
 #[cfg(test)]

@@ -39,6 +39,15 @@ pub enum AppError {
     /// A local file could not be read, or is not one the app may open.
     #[error("File problem: {0}")]
     File(String),
+    /// A setting was refused as invalid.
+    #[error("{0}")]
+    Invalid(String),
+    /// The snipping shortcut could not be used (see the message for why).
+    #[error("{0}")]
+    Shortcut(String),
+    /// Starting at login could not be switched on or off.
+    #[error("Start at login could not be changed: {0}")]
+    Autostart(String),
     /// The connection, the server or a request failed.
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -68,6 +77,10 @@ pub enum AppErrorCode {
     File,
     /// See [`AppError::Snip`].
     Snip,
+    /// See [`AppError::Shortcut`].
+    Shortcut,
+    /// See [`AppError::Autostart`].
+    Autostart,
     /// The server cannot be reached (wrong address, server down, network trouble).
     Unreachable,
     /// Not connected to the server right now (the app keeps reconnecting).
@@ -111,6 +124,9 @@ impl AppError {
             AppError::Clipboard(_) => AppErrorCode::Clipboard,
             AppError::File(_) => AppErrorCode::File,
             AppError::Snip(_) => AppErrorCode::Snip,
+            AppError::Invalid(_) => AppErrorCode::Invalid,
+            AppError::Shortcut(_) => AppErrorCode::Shortcut,
+            AppError::Autostart(_) => AppErrorCode::Autostart,
             AppError::Client(error) => client_code(error),
         }
     }

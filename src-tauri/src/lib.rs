@@ -6,10 +6,13 @@ pub mod account;
 pub mod commands;
 pub mod composer;
 pub mod error;
+pub mod instance;
 pub mod ipc;
 pub mod keychain;
+pub mod local_file;
 pub mod menu;
 pub mod notify;
+pub mod preferences;
 pub mod session;
 pub mod shortcuts;
 pub mod snip;
@@ -26,10 +29,8 @@ use crate::composer::ComposerStore;
 use crate::keychain::Keychain;
 use crate::menu::MenuItems;
 use crate::notify::Ringer;
+use crate::preferences::PreferenceStore;
 use crate::state::AppState;
-
-/// Environment variable naming a separate keychain profile (e.g. a second operator account).
-const ENV_PROFILE: &str = "SWITCHBOARD_PROFILE";
 
 /// Builds and runs the app until Quit.
 pub fn run() {
@@ -38,9 +39,15 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let profile = std::env::var(ENV_PROFILE).ok();
-    let composer_profile = profile.clone();
+    let profile = instance::profile();
+    let setup_profile = profile.clone();
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
+        // first: a second launch must end before anything else starts
+        .plugin(instance::single_instance(&identifier, profile.as_deref()))
+        .plugin(instance::window_state(profile.as_deref()))
+        .plugin(instance::autostart(profile.as_deref()))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -50,19 +57,28 @@ pub fn run() {
         .manage(MenuItems::default())
         .manage(std::sync::Arc::new(transfers::Transfers::default()))
         .manage(std::sync::Arc::new(snip::Snipper::default()))
+        .manage(shortcuts::ActiveShortcut::default())
         .register_asynchronous_uri_scheme_protocol(snip::FRAME_SCHEME, shortcuts::serve_frame)
         .setup(move |app| {
             let handle = app.handle();
             let data_dir = handle.path().app_data_dir()?;
             app.manage(ComposerStore::open(ComposerStore::path_in(
                 &data_dir,
-                composer_profile.as_deref(),
+                setup_profile.as_deref(),
             )));
+            let preferences = PreferenceStore::open(local_file::profile_path(
+                &data_dir,
+                "preferences",
+                setup_profile.as_deref(),
+            ));
+            let chosen = preferences.preferences();
+            app.manage(preferences);
+            window::set_text_scale(handle, chosen.text_scale);
             app.set_menu(menu::window_menu(handle)?)?;
             tray::create(handle)?;
             tray::show_status(handle, None);
             notify::listen_for_clicks(handle)?;
-            shortcuts::register(handle);
+            shortcuts::register(handle, &chosen.snip_shortcut);
             let handle = handle.clone();
             tauri::async_runtime::spawn(async move { account::boot(&handle).await });
             Ok(())
@@ -117,8 +133,12 @@ pub fn run() {
             commands::snip::paste_screenshot,
             commands::snip::send_snip,
             commands::snip::discard_snip,
+            commands::preferences::load_preferences,
+            commands::preferences::save_preferences,
+            commands::preferences::set_snip_shortcut,
+            commands::preferences::save_layout,
         ])
-        .build(tauri::generate_context!());
+        .build(context);
     match result {
         Ok(app) => app.run(|_, event| {
             if let tauri::RunEvent::ExitRequested {

@@ -6,12 +6,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use switchboard_desktop::commands::preferences::SettingsView;
 use switchboard_desktop::composer::{ComposerPrefs, ComposerState};
 use switchboard_desktop::error::CommandError;
 use switchboard_desktop::ipc::{
     DroppedFiles, FilePreview, HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded,
     SessionView, StartupState, TransferUpdate, EVENTS,
 };
+use switchboard_desktop::preferences::{Layout, Preferences};
 use ts_rs::{Config, TS};
 
 /// Where bindings of types from other crates live, relative to the repository root.
@@ -47,6 +49,9 @@ fn export_all(dir: &Path) {
     ComposerState::export_all(&cfg).expect("export ComposerState");
     ComposerPrefs::export_all(&cfg).expect("export ComposerPrefs");
     switchboard_client::OutboxUpdate::export_all(&cfg).expect("export OutboxUpdate");
+    SettingsView::export_all(&cfg).expect("export SettingsView");
+    Preferences::export_all(&cfg).expect("export Preferences");
+    Layout::export_all(&cfg).expect("export Layout");
 }
 
 /// Every `.ts` file under `dir`, by file name.

@@ -303,7 +303,16 @@ impl DesktopApp {
         }
         self.kill_driver_group();
         let _ = self.driver.wait().await;
-        Ok(())
+        // the next start of this profile must not find this one still running
+        wait_until_instance_gone(&self.profile).await
+    }
+
+    /// Ends the driver and the app without a WebDriver goodbye (e.g. the app already quit).
+    pub async fn kill(mut self) -> anyhow::Result<()> {
+        self.client = None;
+        self.kill_driver_group();
+        let _ = self.driver.wait().await;
+        wait_until_instance_gone(&self.profile).await
     }
 
     /// Kills tauri-driver, WebKitWebDriver and the app: they share one process group.
@@ -319,6 +328,42 @@ impl DesktopApp {
 impl Drop for DesktopApp {
     fn drop(&mut self) {
         self.kill_driver_group();
+    }
+}
+
+/// The D-Bus name a running app of `profile` owns (one instance per profile).
+fn instance_bus_name(profile: &str) -> String {
+    let element: String = profile
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("app.switchboard.desktop.profile_{element}.SingleInstance")
+}
+
+/// Waits until no app of `profile` owns its instance name on the session bus.
+async fn wait_until_instance_gone(profile: &str) -> anyhow::Result<()> {
+    let name = instance_bus_name(profile);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let reply = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                &format!("string:{name}"),
+            ])
+            .output()
+            .await
+            .context("running dbus-send")?;
+        if !String::from_utf8_lossy(&reply.stdout).contains("boolean true") {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the app of profile {profile} is still running after {WAIT:?}");
+        }
+        tokio::time::sleep(POLL).await;
     }
 }
 

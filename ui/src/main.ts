@@ -4,8 +4,11 @@
 import "./styles.css";
 
 import type { Status } from "../../crates/protocol/bindings/Status";
+import type { Layout } from "./bindings/Layout";
+import type { Preferences } from "./bindings/Preferences";
 import * as platform from "./platform";
-import { setRinging } from "./sound";
+import { playSound, setRingChoice, setRinging } from "./settings/alerts";
+import { applyTheme } from "./settings/appearance";
 import { findChat, Store, type Action, type State } from "./store";
 import { LoginView } from "./views/login";
 import { MainView } from "./views/main";
@@ -99,6 +102,9 @@ const mainView = new MainView({
   cancelTransfer: (id) => platform.cancelTransfer(id).catch(report),
   dismissTransfer: (id) => store.dispatch({ type: "dismiss_transfer", id }),
   openDownload: (path) => platform.openDownload(path).catch(report),
+  savePreferences: (preferences) => platform.savePreferences(preferences).then(() => applyPreferences(preferences)),
+  setSnipShortcut: (shortcut) => platform.setSnipShortcut(shortcut).then(() => undefined),
+  playSound,
   startSnip: () => platform.startSnip().catch(report),
   pasteScreenshot: () => platform.pasteScreenshot().catch(report),
   sendSnip(marks) {
@@ -114,6 +120,35 @@ const mainView = new MainView({
     platform.discardSnip().catch(report);
   },
 });
+
+/** Puts the operator's preferences in effect in the window. */
+function applyPreferences(preferences: Preferences): void {
+  applyTheme(preferences.theme);
+  setRingChoice(preferences);
+}
+
+/** Goes back to the page and chat tab of the last run when the main window first shows, then
+ * keeps them whenever they change, for the next start. */
+function followLayout(state: State): void {
+  if (state.screen !== "main") return;
+  if (layoutToRestore) {
+    const { page, selected_chat } = layoutToRestore;
+    layoutToRestore = null;
+    queueMicrotask(() => {
+      if (selected_chat && findChat(store.state, selected_chat)) {
+        store.dispatch({ type: "select", conversationId: selected_chat });
+      }
+      store.dispatch({ type: "show", view: page });
+    });
+    return;
+  }
+  const layout: Layout = { page: state.view, selected_chat: state.activeId };
+  if (layout.page === keptLayout?.page && layout.selected_chat === keptLayout.selected_chat) return;
+  keptLayout = layout;
+  platform.saveLayout(layout).catch(report);
+}
+let layoutToRestore: Layout | null = null;
+let keptLayout: Layout | null = null;
 
 /** Asks for the visitor list and the team list when a login appears (the core keeps them
  * coming after that, also across reconnects; asking again after a reload of the UI brings the
@@ -225,7 +260,16 @@ async function start(): Promise<void> {
     filesDropped: ({ paths }) => sendDropped(paths),
     snipCaptured: (preview) => deliver({ type: "snip", preview }),
   });
-  const [composer, emoticons] = await Promise.all([platform.loadComposer(), platform.emoticons()]);
+  const [composer, emoticons, settings] = await Promise.all([
+    platform.loadComposer(),
+    platform.emoticons(),
+    platform.loadPreferences(),
+  ]);
+  applyPreferences(settings.saved.preferences);
+  mainView.settings.show(settings.saved.preferences, settings.shortcut_problem);
+  layoutToRestore = settings.saved.layout;
+  keptLayout = settings.saved.layout;
+  store.subscribe(followLayout);
   store.dispatch({ type: "prefs", prefs: composer.prefs });
   mainView.loadDrafts(composer.drafts);
   mainView.setEmoticons(emoticons);

@@ -17,8 +17,11 @@ import { EVENTS, type EventPayloads } from "./bindings/events";
 import type { FilePreview } from "./bindings/FilePreview";
 import type { HistoryChunk } from "./bindings/HistoryChunk";
 import type { Mark } from "./bindings/Mark";
+import type { Layout } from "./bindings/Layout";
 import type { LoginForm } from "./bindings/LoginForm";
+import type { Preferences } from "./bindings/Preferences";
 import type { SessionView } from "./bindings/SessionView";
+import type { SettingsView } from "./bindings/SettingsView";
 import type { StartupState } from "./bindings/StartupState";
 
 /** Logs in with the login screen's form. */
@@ -140,6 +143,15 @@ export const sendSnip = (conversationId: string, marks: Mark[]) =>
   call<string>("send_snip", { conversation_id: conversationId, marks });
 /** Drops the waiting screenshot. */
 export const discardSnip = () => call<null>("discard_snip");
+
+/** The operator's preferences and layout kept on this machine, as in effect now. */
+export const loadPreferences = () => call<SettingsView>("load_preferences");
+/** Applies and keeps the preferences (the snipping shortcut changes with `setSnipShortcut`). */
+export const savePreferences = (preferences: Preferences) => call<null>("save_preferences", { preferences });
+/** Makes `shortcut` the snipping shortcut; rejects with the reason when it cannot be. */
+export const setSnipShortcut = (shortcut: string) => call<null>("set_snip_shortcut", { shortcut });
+/** Keeps the page and chat tab shown, for the next start. */
+export const saveLayout = (layout: Layout) => call<null>("save_layout", { layout });
 
 /** Handlers for every event of the core, by the names in `EVENTS`. */
 export type EventHandlers = { [K in keyof EventPayloads]: (payload: EventPayloads[K]) => void };

@@ -14,6 +14,7 @@ import type { ComposerPrefs } from "./bindings/ComposerPrefs";
 import type { SessionView } from "./bindings/SessionView";
 import { applyVisitorEvent, noVisitors, type VisitorsState } from "./visitors/state";
 import { answered, applyTeamEvent, noTeam, type TeamState } from "./team/state";
+import type { Page } from "./bindings/Page";
 import type { SnipPreview } from "./bindings/SnipPreview";
 import type { TransferUpdate } from "./bindings/TransferUpdate";
 
@@ -65,7 +66,7 @@ export interface State {
   /** A chat waiting for the operator to confirm ending it. */
   confirmClose: string | null;
   /** Which page of the main window shows. */
-  view: "chats" | "visitors" | "team";
+  view: Page;
   /** The team's presence, colleagues' invitations and team notices. */
   team: TeamState;
   /** Everyone on the site, and the blocking rules. */

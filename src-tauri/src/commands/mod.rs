@@ -6,6 +6,7 @@ pub mod chat;
 pub mod composer;
 pub mod files;
 pub mod links;
+pub mod preferences;
 pub mod snip;
 pub mod team;
 pub mod visitors;

@@ -3,4 +3,4 @@
 /**
  * Stable error codes the UI branches on.
  */
-export type AppErrorCode = "not_logged_in" | "bad_credentials" | "invalid_server_url" | "keychain" | "forbidden_link" | "open_link" | "storage" | "clipboard" | "file" | "snip" | "unreachable" | "disconnected" | "timeout" | "rate_limited" | "conflict" | "not_found" | "too_large" | "invalid" | "other";
+export type AppErrorCode = "not_logged_in" | "bad_credentials" | "invalid_server_url" | "keychain" | "forbidden_link" | "open_link" | "storage" | "clipboard" | "file" | "snip" | "shortcut" | "autostart" | "unreachable" | "disconnected" | "timeout" | "rate_limited" | "conflict" | "not_found" | "too_large" | "invalid" | "other";

@@ -1,4 +1,4 @@
-// The main window: the operator's bar (name, Chats/Visitors, status control, view settings,
+// The main window: the operator's bar (name, Chats/Visitors/Settings, status control, view settings,
 // log out), the reconnecting banner, one tab per chat (newest first, unread counts, ringing
 // marks), the chat pane with its quick texts panel and visitor sidebar, the Visitors page, and
 // the canned responses dialog.
@@ -12,6 +12,7 @@ import type { Draft } from "../bindings/Draft";
 import { CannedManager, type ManagerActions } from "../composer/manager";
 import { QuickTexts } from "../composer/quickTexts";
 import { el } from "../format";
+import { SettingsPage, type SettingsActions } from "../settings/page";
 import { findChat, type Chat, type State } from "../store";
 import { ArchiveDialog } from "./archive";
 import { ChatPane, type ChatActions } from "./chat";
@@ -31,7 +32,8 @@ export interface MainActions
     SidebarActions,
     ChatTeamActions,
     InvitationActions,
-    TeamPageActions {
+    TeamPageActions,
+    SettingsActions {
   show(view: State["view"]): void;
   /** Applies and keeps view settings; resolves once they are kept. */
   setPrefs(prefs: ComposerPrefs): Promise<void>;
@@ -69,6 +71,9 @@ export class MainView {
   private teamTools: ChatTeamTools;
   private invitations: InvitationBar;
   private selfId = "";
+  private navSettings = el("button", "nav-button", "Settings", "nav-settings");
+  /** The Settings page. */
+  readonly settings: SettingsPage;
   private transfers: TransferList;
   private dialog = el("div", "dialog-backdrop", undefined, "confirm-close");
   private lastTabs: Chat[] | null = null;
@@ -99,6 +104,8 @@ export class MainView {
     this.teamTools = new ChatTeamTools(actions);
     this.pane.headerTools.append(this.teamTools.root);
     this.invitations = new InvitationBar(actions);
+    this.navSettings.addEventListener("click", () => actions.show("settings"));
+    this.settings = new SettingsPage(actions);
     this.transfers = new TransferList(actions);
     for (const [value, label] of STATUSES) {
       const option = el("option", undefined, label);
@@ -115,7 +122,7 @@ export class MainView {
     const left = el("div", "topbar-left");
     const nav = el("nav", "views");
     nav.setAttribute("aria-label", "Pages");
-    nav.append(this.navChats, this.navVisitors, this.navTeam);
+    nav.append(this.navChats, this.navVisitors, this.navTeam, this.navSettings);
     left.append(el("span", "brand", "Switchboard"), this.operatorName, nav);
     const right = el("div", "topbar-right");
     right.append(statusDot, this.status, this.buildViewMenu(), logout);
@@ -124,10 +131,14 @@ export class MainView {
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
+    this.tabs.setAttribute("role", "tablist");
+    this.tabs.setAttribute("aria-label", "Open chats");
+    this.tabs.setAttribute("aria-orientation", "vertical");
+    this.pane.root.setAttribute("role", "tabpanel");
     sidebar.append(el("h3", "sidebar-title", "Chats"), this.invitations.root, this.tabs, this.transfers.root);
     this.body.append(sidebar, this.pane.root, this.quickTexts.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
-    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.teamPage.root, this.dialog, this.archive.root, this.manager.root);
+    this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.teamPage.root, this.settings.root, this.dialog, this.archive.root, this.manager.root);
   }
 
   /** The emoticon table of the server, for the composer's picker. */
@@ -208,6 +219,8 @@ export class MainView {
     this.teamPage.update(state.team, state.view === "team", session.operator.role === "admin");
     this.teamTools.update(active, state.team, session.operator.id);
     this.invitations.update(state.team);
+    this.settings.root.hidden = state.view !== "settings";
+    this.navSettings.setAttribute("aria-current", String(state.view === "settings"));
     this.visitorsPage.update(state.visitors);
     this.visitorSidebar.update(active?.summary, active && state.visitors.byId.get(active.summary.visitor.id));
     this.transfers.update(state.transfers);
@@ -227,6 +240,10 @@ export class MainView {
   }
 
   private renderTabs(state: State): void {
+    // a keyboard user keeps focus on the same tab across the re-render
+    const focused = document.activeElement instanceof HTMLElement && this.tabs.contains(document.activeElement)
+      ? document.activeElement.closest<HTMLElement>("[role=tab]")?.dataset.conversationId
+      : undefined;
     this.tabs.replaceChildren(
       ...state.chats.map((chat, index) => {
         const { summary } = chat;
@@ -238,6 +255,9 @@ export class MainView {
         tab.classList.toggle("closed", chat.closed);
         tab.setAttribute("role", "tab");
         tab.setAttribute("aria-selected", String(summary.id === state.activeId));
+        // reachable with Tab; Enter or Space opens it, arrow keys move between tabs
+        tab.tabIndex = 0;
+        tab.addEventListener("keydown", (event) => this.onTabKey(event, tab, summary.id));
         tab.title = index < 9 ? `Ctrl+${index + 1}` : "";
         const name = el("span", "tab-name", chatTitle(summary, state.session?.operator.id ?? ""), "tab-name");
         const detail = el("span", "tab-detail", tabDetail(chat));
@@ -247,7 +267,7 @@ export class MainView {
         if (chat.unread > 0) tab.append(el("span", "unread", String(chat.unread), "unread-count"));
         const close = el("button", "tab-close", "×", "close-tab");
         close.title = summary.state === "ringing" ? "Decline" : chat.closed ? "Close tab" : "End chat";
-        close.setAttribute("aria-label", close.title);
+        close.setAttribute("aria-label", `${close.title}: ${summary.visitor.name}`);
         close.addEventListener("click", (event) => {
           event.stopPropagation();
           this.actions.closeTab(summary.id);
@@ -257,6 +277,22 @@ export class MainView {
         return tab;
       }),
     );
+    if (focused) {
+      const tab = [...this.tabs.children].find((tab) => (tab as HTMLElement).dataset.conversationId === focused);
+      (tab as HTMLElement | undefined)?.focus();
+    }
+  }
+
+  private onTabKey(event: KeyboardEvent, tab: HTMLElement, conversationId: string): void {
+    if (event.target !== tab) return;
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      this.actions.select(conversationId);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = event.key === "ArrowDown" ? tab.nextElementSibling : tab.previousElementSibling;
+      if (next instanceof HTMLElement) next.focus();
+    }
   }
 
   private renderDialog(state: State): void {
