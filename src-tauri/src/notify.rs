@@ -56,10 +56,7 @@ impl Ringer {
             announce(app, call);
         }
         if !ended.is_empty() {
-            let ids = ended.iter().map(|id| notification_id(id)).collect();
-            if let Err(error) = app.notification().remove_active(ids) {
-                tracing::debug!(%error, "could not close call notifications");
-            }
+            close_notifications(app, ended.iter().map(|id| notification_id(id)).collect());
         }
         request_attention(app, !state.ringing.is_empty());
         if let Err(error) = app.emit(ipc::RING_CHANGED, &state) {
@@ -106,6 +103,22 @@ fn announce(app: &AppHandle, call: &ConversationSummary) {
         .show();
     if let Err(error) = shown {
         tracing::warn!(%error, "could not show the call notification");
+    }
+}
+
+/// Closes shown notifications on a thread of their own: closing is a blocking D-Bus call,
+/// which must not run on (and would panic on) a thread of the async runtime.
+fn close_notifications(app: &AppHandle, ids: Vec<i32>) {
+    let app = app.clone();
+    let spawned = std::thread::Builder::new()
+        .name("close-notifications".into())
+        .spawn(move || {
+            if let Err(error) = app.notification().remove_active(ids) {
+                tracing::debug!(%error, "could not close call notifications");
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "could not close call notifications");
     }
 }
 
