@@ -31,6 +31,8 @@ use crate::server::{artifacts_dir, repo_root};
 pub const WAIT: Duration = Duration::from_secs(20);
 /// How long tauri-driver may take to accept connections.
 const DRIVER_START: Duration = Duration::from_secs(20);
+/// How long the app may take to start and open its WebDriver session.
+const SESSION_START: Duration = Duration::from_secs(60);
 /// Poll interval while waiting.
 const POLL: Duration = Duration::from_millis(100);
 const NATIVE_DRIVER: &str = "/usr/bin/WebKitWebDriver";
@@ -115,18 +117,26 @@ impl DesktopApp {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let driver_url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + DRIVER_START;
-        let client = loop {
-            // WebKitWebDriver behind tauri-driver may not be ready as soon as tauri-driver is
-            let attempt = ClientBuilder::rustls()?
-                .capabilities(capabilities.clone())
-                .connect(&driver_url)
-                .await;
-            match attempt {
-                Ok(client) => break client,
-                Err(_) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
-                Err(error) => return Err(error).context("opening a WebDriver session on the app"),
+        let connect = async {
+            loop {
+                // WebKitWebDriver behind tauri-driver may not be ready as soon as tauri-driver is
+                let attempt = ClientBuilder::rustls()?
+                    .capabilities(capabilities.clone())
+                    .connect(&driver_url)
+                    .await;
+                match attempt {
+                    Ok(client) => return anyhow::Ok(client),
+                    Err(_) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
+                    Err(error) => {
+                        return Err(error).context("opening a WebDriver session on the app")
+                    }
+                }
             }
         };
+        // an app that exits at start leaves the session request waiting forever
+        let client = tokio::time::timeout(SESSION_START, connect)
+            .await
+            .context("the app opened no WebDriver session: did it exit at start?")??;
         app.client = Some(client);
         Ok(app)
     }
