@@ -25,7 +25,7 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$home"' EXIT
 # wait for a log line count to reach $2 (the app writes it when the step is done)
 wait_for() {
   local pattern="$1" count="$2" deadline=$((SECONDS + 30))
-  while [ "$(grep -c "$pattern" "$log" || true)" -lt "$count" ]; do
+  while [ "$(grep -c "$pattern" "$log" 2>/dev/null || true)" -lt "$count" ]; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for '$pattern'" >&2; cat "$log" >&2; exit 1; }
     sleep 0.05
   done

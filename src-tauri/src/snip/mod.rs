@@ -88,6 +88,7 @@ fn preview_of(image: &RgbaImage) -> Result<SnipPreview, AppError> {
     tracing::info!(
         width = image.width(),
         height = image.height(),
+        bytes = png.len(),
         ms = started.elapsed().as_millis() as u64,
         "snip: PNG encoded"
     );

@@ -109,7 +109,11 @@ async fn main() -> anyhow::Result<()> {
     );
     launched.stop().await?;
 
-    let mut bare = Launched::start(&args.release_dir.join("examples/bare_window"), &[])?;
+    let page = format!("http://{}/api/v1/health", server.address());
+    let mut bare = Launched::start(
+        &args.release_dir.join("examples/bare_window"),
+        &[("BARE_WINDOW_URL", page)],
+    )?;
     bare.wait_for("bare-window: ready").await?;
     tokio::time::sleep(settle).await;
     let (bare_kib, bare_parts) = memory::tree_pss_kib(bare.pid())?;
