@@ -8,8 +8,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use switchboard_tests::desktop::x11::{wait_for_window, xdotool};
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
+use switchboard_tests::desktop::x11::{wait_for_window, xdotool};
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
 
