@@ -57,9 +57,14 @@ impl Ringer {
         }
         if !ended.is_empty() {
             let ids = ended.iter().map(|id| notification_id(id)).collect();
-            if let Err(error) = app.notification().remove_active(ids) {
-                tracing::debug!(%error, "could not close call notifications");
-            }
+            // On Linux closing notifications blocks on its own runtime, which panics on one of
+            // ours: it gets a plain thread.
+            let app = app.clone();
+            std::thread::spawn(move || {
+                if let Err(error) = app.notification().remove_active(ids) {
+                    tracing::debug!(%error, "could not close call notifications");
+                }
+            });
         }
         request_attention(app, !state.ringing.is_empty());
         if let Err(error) = app.emit(ipc::RING_CHANGED, &state) {
