@@ -27,6 +27,8 @@ const COMMANDS: &[&str] = &[
     "add_operator",
     "reset_password",
     "remove_operator",
+    "set_operator_disabled",
+    "set_operator_cap",
     "save_canned",
     "delete_canned",
     "reorder_canned",

@@ -110,6 +110,8 @@ pub fn run() {
             commands::team::add_operator,
             commands::team::reset_password,
             commands::team::remove_operator,
+            commands::team::set_operator_disabled,
+            commands::team::set_operator_cap,
             commands::composer::save_canned,
             commands::composer::delete_canned,
             commands::composer::reorder_canned,

@@ -212,6 +212,8 @@ fn agent_req(request: &AgentRequest) -> Option<u32> {
         | AgentRequest::AddOperator { req, .. }
         | AgentRequest::ResetPassword { req, .. }
         | AgentRequest::RemoveOperator { req, .. }
+        | AgentRequest::SetOperatorDisabled { req, .. }
+        | AgentRequest::SetOperatorCap { req, .. }
         | AgentRequest::SetAccountSetting { req, .. }
         | AgentRequest::Leave { req, .. } => Some(*req),
         AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {

@@ -2,8 +2,8 @@
 //! (Bob) and a visitor in headless Chromium. Ann sees Bob on the Team page, invites him into
 //! the chat from its header, they both chat with the visitor, Ann leaves, and the visitor sees
 //! who joined and who left. Invited the other way round, Ann's app notifies her and she joins
-//! from the invitation; internal chats start from the Team page; an administrator sets the
-//! call distribution there.
+//! from the invitation; internal chats start from the Team page, and so do invitations into
+//! the chat open in the Chats tab; an administrator sets the call distribution there.
 
 use std::time::Duration;
 
@@ -357,6 +357,83 @@ async fn an_invited_operator_is_notified_and_joins_from_the_app() -> anyhow::Res
     widget.wait_for_message("Ann from sales here").await?;
     bob_hears(&mut bob, "Ann from sales here").await?;
     widget.close().await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_operator_invites_a_colleague_into_the_open_chat_from_the_team_page(
+) -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
+    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
+    let (mut bob, _) = RawAgent::connect(&server, BOB, PASSWORD).await?;
+    bob.request(AgentRequest::SetStatus {
+        req: 1,
+        status: Status::Away,
+    })
+    .await?;
+
+    let app = DesktopApp::start().await?;
+    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.set_status("online").await?;
+
+    // With no chat open, the Team page says how to pick one and cannot invite yet.
+    app.click("[data-testid=nav-team]").await?;
+    app.wait_for_text("[data-testid=team-invite-target]", "Open a visitor chat")
+        .await?;
+    app.wait_for("[data-testid=team-row][data-status=away] [data-testid=invite-to-chat][disabled]")
+        .await?;
+    app.click("[data-testid=nav-chats]").await?;
+
+    let widget = WidgetVisitor::open(&server.base_url().join("demo/")?).await?;
+    widget.start_chat(&[]).await?;
+    widget.send("Can someone from billing help?").await?;
+    app.click("[data-testid=accept-call]").await?;
+    app.wait_for_text(
+        "[data-testid=message-text]",
+        "Can someone from billing help?",
+    )
+    .await?;
+
+    // The Team page names the open chat and invites Bob into it.
+    app.click("[data-testid=nav-team]").await?;
+    app.wait_for_text(
+        "[data-testid=team-invite-target]",
+        "Invite into: the chat with",
+    )
+    .await?;
+    app.click(
+        "[data-testid=team-row][data-status=away] [data-testid=invite-to-chat]:not([disabled])",
+    )
+    .await?;
+    app.wait_for_text("[data-testid=team-page-feedback]", "Invited Bob Colleague")
+        .await?;
+    let (id, by, transfer) = bob
+        .wait_for(|event| match event {
+            AgentEvent::InvitedToChat {
+                conversation,
+                by,
+                transfer,
+            } => Some((conversation.id.clone(), by.name.clone(), *transfer)),
+            _ => None,
+        })
+        .await?;
+    assert_eq!((by.as_str(), transfer), ("Ann Operator", false));
+    bob.request(AgentRequest::Accept {
+        req: 2,
+        conversation_id: id,
+    })
+    .await?;
+    widget
+        .wait_for_notice("Bob Colleague joined the chat")
+        .await?;
+    // Bob takes part now: there is nothing more to invite him into.
+    app.wait_for("[data-testid=team-row][data-status=away] [data-testid=invite-to-chat][disabled]")
+        .await?;
+    app.screenshot("desktop-team-invite-from-team-page").await?;
     app.quit().await?;
     Ok(())
 }

@@ -387,3 +387,107 @@ async fn after_a_restart_operators_get_the_grace_period_to_come_back() -> anyhow
     assert!(try_accept(&mut bob, &id).await?);
     Ok(())
 }
+
+/// An administrator's socket, and an operator's id by name from the team list.
+async fn admin_and_id(server: &TestServer, name: &str) -> anyhow::Result<(RawAgent, String)> {
+    let (mut admin, _) =
+        RawAgent::connect(server, server.admin_email(), server.admin_password()).await?;
+    admin.request(AgentRequest::WatchTeam { req: 2 }).await?;
+    let id = admin
+        .wait_for(|event| match event {
+            AgentEvent::TeamList { members } => members
+                .iter()
+                .find(|m| m.operator.name == name)
+                .map(|m| m.operator.id.clone()),
+            _ => None,
+        })
+        .await?;
+    Ok((admin, id))
+}
+
+fn cap(operator_id: &str, max_chats: Option<u32>) -> AgentRequest {
+    AgentRequest::SetOperatorCap {
+        req: 3,
+        operator_id: operator_id.into(),
+        max_chats,
+    }
+}
+
+/// With a per-operator cap of one for Ann (and no account cap), a second call rings Bob only,
+/// in every distribution mode; lifting her cap lets it ring her again.
+async fn own_cap_holds(distribution: &str) -> anyhow::Result<()> {
+    let server = server(distribution).await?;
+    let mut ann = online(&server, "ann@example.com", "Ann").await?;
+    let mut bob = online(&server, "bob@example.com", "Bob").await?;
+    let (mut admin, ann_id) = admin_and_id(&server, "Ann").await?;
+    admin.request(cap(&ann_id, Some(1))).await?;
+
+    let (_v1, first) = call(&server).await?;
+    if !taken_by_ann(&mut ann, &mut bob, &first).await? {
+        // Bob took the first: give Ann one of her own.
+        let (_v, another) = call(&server).await?;
+        rings(&mut ann, &another).await?;
+        assert!(try_accept(&mut ann, &another).await?);
+    }
+    let (_v2, second) = call(&server).await?;
+    rings(&mut bob, &second).await?;
+    assert!(
+        !rings_for(&server, "ann@example.com", &second).await?,
+        "{distribution}: Ann is at her own cap"
+    );
+    assert!(!try_accept(&mut ann, &second).await?);
+
+    admin.request(cap(&ann_id, None)).await?;
+    if distribution == "to_all" {
+        rings(&mut ann, &second).await?;
+        assert!(try_accept(&mut ann, &second).await?);
+    } else {
+        assert!(try_accept(&mut bob, &second).await?);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_per_operator_cap_stops_calls_ringing_for_that_operator_to_all() -> anyhow::Result<()> {
+    own_cap_holds("to_all").await
+}
+
+#[tokio::test]
+async fn a_per_operator_cap_stops_calls_ringing_for_that_operator_round_robin() -> anyhow::Result<()>
+{
+    own_cap_holds("round_robin").await
+}
+
+#[tokio::test]
+async fn a_per_operator_cap_stops_calls_ringing_for_that_operator_least_busy() -> anyhow::Result<()>
+{
+    own_cap_holds("least_busy").await
+}
+
+#[tokio::test]
+async fn a_per_operator_cap_is_checked_and_only_for_administrators() -> anyhow::Result<()> {
+    let server = server("to_all").await?;
+    let mut ann = online(&server, "ann@example.com", "Ann").await?;
+    let (mut admin, ann_id) = admin_and_id(&server, "Ann").await?;
+    let refused = admin
+        .request(cap(&ann_id, Some(0)))
+        .await
+        .expect_err("a cap of zero chats");
+    assert!(refused.to_string().contains("empty"), "{refused}");
+    let refused = ann
+        .request(cap(&ann_id, Some(3)))
+        .await
+        .expect_err("agents do not set caps");
+    assert!(refused.to_string().contains("administrators"), "{refused}");
+    admin.request(cap(&ann_id, Some(3))).await?;
+    let shown = admin
+        .wait_for(|event| match event {
+            AgentEvent::TeamMemberUpdated { member } if member.operator.id == ann_id => {
+                Some(member.max_chats)
+            }
+            _ => None,
+        })
+        .await?;
+    assert_eq!(shown, Some(3));
+    Ok(())
+}

@@ -205,7 +205,8 @@ async fn refused(agent: &mut RawAgent, request: AgentRequest) -> anyhow::Result<
         | AgentRequest::Leave { req, .. }
         | AgentRequest::StartInternalChat { req, .. }
         | AgentRequest::AddOperator { req, .. }
-        | AgentRequest::RemoveOperator { req, .. } => *req,
+        | AgentRequest::RemoveOperator { req, .. }
+        | AgentRequest::SetOperatorDisabled { req, .. } => *req,
         other => anyhow::bail!("not a request this test refuses: {other:?}"),
     };
     agent.send(&request).await?;
@@ -826,5 +827,92 @@ async fn administrators_add_reset_and_remove_operators_from_the_app() -> anyhow:
             .await
             .is_err()
     );
+    Ok(())
+}
+
+fn disable(req: u32, operator_id: &str, disabled: bool) -> AgentRequest {
+    AgentRequest::SetOperatorDisabled {
+        req,
+        operator_id: operator_id.into(),
+        disabled,
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_operator_is_logged_out_their_chats_ring_again_and_enabling_undoes_it(
+) -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (mut admin, welcome) =
+        RawAgent::connect(&server, server.admin_email(), server.admin_password()).await?;
+    let AgentEvent::Welcome { operator: me, .. } = welcome else {
+        anyhow::bail!("expected welcome, got {welcome:?}");
+    };
+    admin.request(AgentRequest::WatchTeam { req: 2 }).await?;
+    let mut ann = operator(&server, "ann@example.com", "Ann", Status::Online).await?;
+    let (mut visitor, id) = chat_with(&server, &mut ann).await?;
+    let mut bob = operator(&server, "bob@example.com", "Bob", Status::Online).await?;
+
+    // Agents disable nobody, and an administrator not themselves.
+    assert_eq!(
+        refused(&mut bob.agent, disable(30, &ann.id, true)).await?,
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        refused(&mut admin, disable(33, &me.id, true)).await?,
+        ErrorCode::Invalid
+    );
+    admin.request(disable(31, &ann.id, true)).await?;
+
+    // Ann's live socket is told why and closed at once.
+    let (events, _) = ann.agent.events_until_closed().await?;
+    assert!(
+        events.iter().any(|e| matches!(e,
+            AgentEvent::Error { req: None, error }
+                if error.code == ErrorCode::Unauthorized && error.message.contains("disabled"))),
+        "{events:?}"
+    );
+    // Her chat goes back to the queue: the visitor sees her leave and Bob is rung.
+    visitor_sees(&mut visitor, &["-Ann"]).await?;
+    bob.agent
+        .wait_for(|e| {
+            matches!(e, AgentEvent::Ringing { conversation } if conversation.id == id).then_some(())
+        })
+        .await?;
+    admin
+        .wait_for(|e| match e {
+            AgentEvent::TeamMemberUpdated { member }
+                if member.operator.name == "Ann"
+                    && member.disabled
+                    && member.status == Status::Offline
+                    && member.chats == 0 =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await?;
+
+    // She cannot log in, and says so clearly.
+    let response = reqwest::Client::new()
+        .post(server.base_url().join("api/v1/login")?)
+        .json(&serde_json::json!({ "email": "ann@example.com", "password": PASSWORD }))
+        .send()
+        .await?;
+    assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
+    let body = response.text().await?;
+    assert!(body.contains("this account is disabled"), "{body}");
+
+    admin.request(disable(32, &ann.id, false)).await?;
+    let shown = team_update(&mut admin, "Ann").await?;
+    assert!(!shown.disabled);
+    let (mut ann, welcome) = RawAgent::connect(&server, "ann@example.com", PASSWORD).await?;
+    let AgentEvent::Welcome { conversations, .. } = welcome else {
+        anyhow::bail!("expected welcome, got {welcome:?}");
+    };
+    assert!(
+        conversations.iter().any(|c| c.id == id),
+        "the waiting call rings for Ann again"
+    );
+    ann.request(accept(&id)).await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ import * as platform from "./platform";
 import { playSound, setRingChoice, setRinging } from "./settings/alerts";
 import { applyTheme } from "./settings/appearance";
 import { findChat, Store, type Action, type State } from "./store";
+import { ringsNow } from "./team/state";
 import { LoginView } from "./views/login";
 import { MainView } from "./views/main";
 
@@ -79,6 +80,8 @@ const mainView = new MainView({
     platform.addOperator(email, name, password, admin).then(() => undefined),
   resetPassword: (id, password) => platform.resetPassword(id, password).then(() => undefined),
   removeOperator: (id) => platform.removeOperator(id).then(() => undefined),
+  setOperatorDisabled: (id, disabled) => platform.setOperatorDisabled(id, disabled).then(() => undefined),
+  setOperatorCap: (id, maxChats) => platform.setOperatorCap(id, maxChats).then(() => undefined),
   setAccountSetting: (key, value) => platform.setAccountSetting(key, value).then(() => undefined),
   joinChat(id) {
     store.dispatch({ type: "invitation_answered", conversationId: id });
@@ -191,7 +194,7 @@ function render(state: State): void {
     if (app.firstChild !== mainView.root) app.replaceChildren(mainView.root);
     mainView.update(state);
   }
-  setRinging(state.ringing.length > 0);
+  setRinging(ringsNow(state.ringing, state.team));
 }
 
 /** Keeps the history of the open tab loaded and tells the visitor what was seen. */

@@ -80,6 +80,12 @@ export const resetPassword = (operatorId: string, password: string) =>
   call<null>("reset_password", { operator_id: operatorId, password });
 /** Removes an operator who has no open chats (administrators). */
 export const removeOperator = (operatorId: string) => call<null>("remove_operator", { operator_id: operatorId });
+/** Disables an operator (logged out, chats back to the queue) or enables them (administrators). */
+export const setOperatorDisabled = (operatorId: string, disabled: boolean) =>
+  call<null>("set_operator_disabled", { operator_id: operatorId, disabled });
+/** Sets an operator's own chat cap; null: the account's (administrators). */
+export const setOperatorCap = (operatorId: string, maxChats: number | null) =>
+  call<null>("set_operator_cap", { operator_id: operatorId, max_chats: maxChats });
 /** Leaves a chat without ending it. */
 export const leaveChat = (conversationId: string) => call<null>("leave_chat", { conversation_id: conversationId });
 /** Opens a message link in the default browser or mail program. */

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 
 import type { TeamMember } from "../../crates/protocol/bindings/TeamMember";
 import { initialState, reduce, type Action, type State } from "../src/store";
-import { chatTitle, invitable, invitationText, listMembers } from "../src/team/state";
+import {
+  chatTitle,
+  invitable,
+  invitationText,
+  inviteTarget,
+  listMembers,
+  memberStatusLabel,
+  noTeam,
+  parseCap,
+  ringsNow,
+} from "../src/team/state";
 import { OPERATOR, session, summary } from "./fixtures";
 
 function run(...actions: Action[]): State {
@@ -10,7 +20,15 @@ function run(...actions: Action[]): State {
 }
 
 function member(id: string, name: string, status: TeamMember["status"], chats = 0): TeamMember {
-  return { operator: { id, name }, role: "agent", status, chats, status_since: 1_700_000_000_000 };
+  return {
+    operator: { id, name },
+    role: "agent",
+    status,
+    chats,
+    status_since: 1_700_000_000_000,
+    disabled: false,
+    max_chats: null,
+  };
 }
 
 const bob = { id: "op-2", name: "Bob" };
@@ -117,5 +135,64 @@ describe("internal chats", () => {
     };
     expect(chatTitle(chat, OPERATOR.id)).toBe("Team chat with Bob");
     expect(chatTitle(summary("a", 10, "active"), OPERATOR.id)).toBe("Visitor a");
+  });
+});
+
+describe("inviting from the Team page", () => {
+  const mine = { ...summary("a", 10, "active"), operators: [{ id: OPERATOR.id, name: OPERATOR.name }] };
+
+  it("targets the open visitor chat only when it is active and this operator takes part", () => {
+    expect(inviteTarget(mine, OPERATOR.id)).toBe(mine);
+    expect(inviteTarget(undefined, OPERATOR.id)).toBeNull();
+    expect(inviteTarget({ ...mine, state: "ringing" }, OPERATOR.id)).toBeNull();
+    expect(inviteTarget({ ...mine, internal: true }, OPERATOR.id)).toBeNull();
+    expect(inviteTarget({ ...mine, operators: [bob] }, OPERATOR.id)).toBeNull();
+  });
+
+  it("never offers disabled colleagues and labels them Disabled", () => {
+    const state = run(started(), {
+      type: "server",
+      event: {
+        type: "team_list",
+        members: [member("op-2", "Bob", "away"), { ...member("op-4", "Dee", "online"), disabled: true }],
+      },
+    });
+    expect(invitable(state.team, mine, OPERATOR.id).map((m) => m.operator.name)).toEqual(["Bob"]);
+    expect(listMembers(state.team).map(memberStatusLabel)).toEqual(["Disabled", "Away"]);
+  });
+});
+
+describe("per-operator chat cap", () => {
+  it("reads empty as the account's cap and refuses what is not 1 to 1000 whole chats", () => {
+    expect(parseCap("  ")).toEqual({ cap: null });
+    expect(parseCap(" 3 ")).toEqual({ cap: 3 });
+    expect(parseCap("1000")).toEqual({ cap: 1000 });
+    for (const bad of ["0", "-1", "2.5", "1001", "many", "1e2"]) expect(parseCap(bad)).toHaveProperty("error");
+  });
+});
+
+describe("ringing", () => {
+  it("rings for a call or a colleague's invitation, and stops once the invitation is answered", () => {
+    expect(ringsNow([], noTeam)).toBe(false);
+    expect(ringsNow(["c"], noTeam)).toBe(true);
+    let state = run(started(), {
+      type: "server",
+      event: { type: "invited_to_chat", conversation: summary("b", 20, "active"), by: bob, transfer: false },
+    });
+    expect(ringsNow(state.ringing, state.team)).toBe(true);
+    state = reduce(state, { type: "invitation_answered", conversationId: "b" });
+    expect(ringsNow(state.ringing, state.team)).toBe(false);
+  });
+
+  it("stops when the inviter's chat ends", () => {
+    let state = run(started(), {
+      type: "server",
+      event: { type: "invited_to_chat", conversation: summary("b", 20, "active"), by: bob, transfer: true },
+    });
+    state = reduce(state, {
+      type: "server",
+      event: { type: "ring_stopped", conversation_id: "b", reason: { kind: "chat_ended" } },
+    });
+    expect(ringsNow(state.ringing, state.team)).toBe(false);
   });
 });

@@ -110,6 +110,14 @@ pub(crate) enum Request {
         password: String,
     },
     RemoveOperator(String),
+    SetOperatorDisabled {
+        operator_id: String,
+        disabled: bool,
+    },
+    SetOperatorCap {
+        operator_id: String,
+        max_chats: Option<u32>,
+    },
     SetAccountSetting {
         key: String,
         value: String,
@@ -200,6 +208,22 @@ impl Request {
             Request::RemoveOperator(operator_id) => {
                 AgentRequest::RemoveOperator { req, operator_id }
             }
+            Request::SetOperatorDisabled {
+                operator_id,
+                disabled,
+            } => AgentRequest::SetOperatorDisabled {
+                req,
+                operator_id,
+                disabled,
+            },
+            Request::SetOperatorCap {
+                operator_id,
+                max_chats,
+            } => AgentRequest::SetOperatorCap {
+                req,
+                operator_id,
+                max_chats,
+            },
             Request::SetAccountSetting { key, value } => {
                 AgentRequest::SetAccountSetting { req, key, value }
             }

@@ -303,6 +303,34 @@ impl AgentClient {
             .await
     }
 
+    /// Disables an operator (they are logged out, their chats go back to the queue) or enables
+    /// them again (administrators only).
+    pub async fn set_operator_disabled(
+        &self,
+        operator_id: &str,
+        disabled: bool,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::SetOperatorDisabled {
+            operator_id: operator_id.to_owned(),
+            disabled,
+        })
+        .await
+    }
+
+    /// Sets an operator's own cap on concurrent chats; `None`: the account's (administrators
+    /// only).
+    pub async fn set_operator_cap(
+        &self,
+        operator_id: &str,
+        max_chats: Option<u32>,
+    ) -> Result<(), ClientError> {
+        self.acked(Request::SetOperatorCap {
+            operator_id: operator_id.to_owned(),
+            max_chats,
+        })
+        .await
+    }
+
     /// Leaves a chat without ending it (refused for its last operator).
     pub async fn leave(&self, conversation_id: &str) -> Result<(), ClientError> {
         self.acked(Request::Leave(conversation_id.to_owned())).await

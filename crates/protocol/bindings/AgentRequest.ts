@@ -248,7 +248,31 @@ req: number,
 /**
  * The operator.
  */
-operator_id: string, } | { "type": "start_internal_chat", 
+operator_id: string, } | { "type": "set_operator_disabled", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The operator.
+ */
+operator_id: string, 
+/**
+ * Whether they are disabled from now on.
+ */
+disabled: boolean, } | { "type": "set_operator_cap", 
+/**
+ * Request number.
+ */
+req: number, 
+/**
+ * The operator.
+ */
+operator_id: string, 
+/**
+ * At least 1, or `None` for the account's cap.
+ */
+max_chats: number | null, } | { "type": "start_internal_chat", 
 /**
  * Request number.
  */

@@ -27,4 +27,12 @@ chats: number,
  * Since when they are in `status` (server time; the server's start for operators not
  * seen since).
  */
-status_since: number, };
+status_since: number, 
+/**
+ * Disabled by an administrator: cannot log in, is never rung.
+ */
+disabled: boolean, 
+/**
+ * Their own cap on concurrent chats; `None`: the account's `max_chats`.
+ */
+max_chats: number | null, };

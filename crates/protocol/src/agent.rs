@@ -216,6 +216,27 @@ pub enum AgentRequest {
         /// The operator.
         operator_id: String,
     },
+    /// Disables an operator or enables them again (administrators only; not oneself). A
+    /// disabled operator cannot log in; their sessions end, their apps get `Unauthorized` and
+    /// are disconnected, and their chats go back to the queue.
+    SetOperatorDisabled {
+        /// Request number.
+        req: u32,
+        /// The operator.
+        operator_id: String,
+        /// Whether they are disabled from now on.
+        disabled: bool,
+    },
+    /// Sets one operator's cap on concurrent chats (administrators only): calls stop ringing
+    /// for them at the cap, in every distribution mode. `None`: the account's `max_chats`.
+    SetOperatorCap {
+        /// Request number.
+        req: u32,
+        /// The operator.
+        operator_id: String,
+        /// At least 1, or `None` for the account's cap.
+        max_chats: Option<u32>,
+    },
     /// Starts an internal chat with a colleague (Online or Away). It is accepted for both at
     /// once (each gets `ConversationUpdated`), works while Away, and no visitor ever sees it.
     StartInternalChat {

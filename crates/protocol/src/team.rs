@@ -25,6 +25,10 @@ pub struct TeamMember {
     /// seen since).
     #[ts(type = "number")]
     pub status_since: Millis,
+    /// Disabled by an administrator: cannot log in, is never rung.
+    pub disabled: bool,
+    /// Their own cap on concurrent chats; `None`: the account's `max_chats`.
+    pub max_chats: Option<u32>,
 }
 
 /// One account setting as administrators see and change it (distribution, ring timeout, chat

@@ -8,6 +8,7 @@
 
 mod account;
 mod canned;
+mod disable;
 mod grace;
 mod internal;
 mod operators;
@@ -422,10 +423,6 @@ impl Hub {
                 });
             agent.operator = record.operator.clone();
             agent.sockets.insert(socket_id, sender);
-            let reference = OperatorRef {
-                id: record.operator.id.clone(),
-                name: record.operator.name.clone(),
-            };
             let status = agent.status;
             let conversations: Vec<ConversationSummary> = live
                 .conversations
@@ -448,7 +445,7 @@ impl Hub {
                     conversation.rung.insert(operator_id.clone());
                 }
             }
-            live.enrol(reference, record.operator.role);
+            live.enrol(&record);
             live.operator_back(&operator_id);
             live.team_changed([operator_id.as_str()]);
             live.sync_rings(self.clock.now());

@@ -53,6 +53,10 @@ pub struct OperatorRecord {
     pub operator: Operator,
     /// Their last chosen status.
     pub status: Status,
+    /// Disabled by an administrator: no login, no sessions.
+    pub disabled: bool,
+    /// Their own cap on concurrent chats (`None`: the account's).
+    pub max_chats: Option<u32>,
 }
 
 /// What a new conversation starts with.
@@ -191,7 +195,7 @@ impl Store {
     /// Every operator, by email.
     pub async fn operators(&self) -> StoreResult<Vec<OperatorRecord>> {
         let rows =
-            sqlx::query("SELECT id, email, name, role, status FROM operators ORDER BY email")
+            sqlx::query("SELECT id, email, name, role, status, disabled, max_chats FROM operators ORDER BY email")
                 .fetch_all(&self.pool)
                 .await?;
         rows.iter().map(operator_record).collect()
@@ -210,7 +214,8 @@ impl Store {
         email: &str,
     ) -> StoreResult<Option<(OperatorRecord, String)>> {
         let row = sqlx::query(
-            "SELECT id, email, name, role, status, password_hash FROM operators WHERE email = ?",
+            "SELECT id, email, name, role, status, disabled, max_chats, password_hash
+             FROM operators WHERE email = ?",
         )
         .bind(email)
         .fetch_optional(&self.pool)
@@ -244,6 +249,38 @@ impl Store {
     pub async fn remove_operator(&self, email: &str) -> StoreResult<bool> {
         let done = sqlx::query("DELETE FROM operators WHERE email = ?")
             .bind(email)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Disables an operator (ending their sessions) or enables them again. False if no such id.
+    pub async fn set_disabled(&self, operator_id: &str, disabled: bool) -> StoreResult<bool> {
+        let mut tx = self.write_transaction().await?;
+        let done = sqlx::query("UPDATE operators SET disabled = ? WHERE id = ?")
+            .bind(disabled)
+            .bind(operator_id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE operator_id = ?")
+                .bind(operator_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Sets an operator's own chat cap (`None`: the account's). False if no such id.
+    pub async fn set_operator_cap(
+        &self,
+        operator_id: &str,
+        max_chats: Option<u32>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE operators SET max_chats = ? WHERE id = ?")
+            .bind(max_chats)
+            .bind(operator_id)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)
@@ -283,9 +320,9 @@ impl Store {
     /// The operator owning an unexpired session.
     pub async fn session_operator(&self, token_hash: &str) -> StoreResult<Option<OperatorRecord>> {
         let row = sqlx::query(
-            "SELECT o.id, o.email, o.name, o.role, o.status FROM sessions s
-             JOIN operators o ON o.id = s.operator_id
-             WHERE s.token_hash = ? AND s.expires_at > ?",
+            "SELECT o.id, o.email, o.name, o.role, o.status, o.disabled, o.max_chats
+             FROM sessions s JOIN operators o ON o.id = s.operator_id
+             WHERE s.token_hash = ? AND s.expires_at > ? AND o.disabled = 0",
         )
         .bind(token_hash)
         .bind(now_millis())
@@ -718,6 +755,8 @@ fn operator_record(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OperatorRecord>
             role: parse_enum(&row.try_get::<String, _>("role")?)?,
         },
         status: parse_enum(&row.try_get::<String, _>("status")?)?,
+        disabled: row.try_get("disabled")?,
+        max_chats: row.try_get("max_chats")?,
     })
 }
 

@@ -97,6 +97,34 @@ pub async fn remove_operator(
     Ok(session.client().remove_operator(&operator_id).await?)
 }
 
+/// Disables an operator or enables them again (administrators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_operator_disabled(
+    state: State<'_, AppState>,
+    operator_id: String,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session
+        .client()
+        .set_operator_disabled(&operator_id, disabled)
+        .await?)
+}
+
+/// Sets an operator's own chat cap; `None`: the account's (administrators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_operator_cap(
+    state: State<'_, AppState>,
+    operator_id: String,
+    max_chats: Option<u32>,
+) -> Result<(), AppError> {
+    let session = state.require_session().await?;
+    Ok(session
+        .client()
+        .set_operator_cap(&operator_id, max_chats)
+        .await?)
+}
+
 /// Leaves a chat without ending it.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn leave_chat(

@@ -1,18 +1,23 @@
 // The Account section's operator management, for administrators: add an operator (email, name,
-// initial password, administrator or not), set a new password for one, or remove one. The
-// server checks everything and the team list follows.
+// initial password, administrator or not), set a new password for one, disable or enable one,
+// give one a cap on concurrent chats of their own, or remove one. The server checks everything
+// and the team list follows.
 
 import type { TeamMember } from "../../../crates/protocol/bindings/TeamMember";
 import { el } from "../format";
+import { parseCap } from "./state";
 
 /** What operator management asks of the app; each resolves once the server agreed. */
 export interface OperatorActions {
   addOperator(email: string, name: string, password: string, admin: boolean): Promise<void>;
   resetPassword(operatorId: string, password: string): Promise<void>;
   removeOperator(operatorId: string): Promise<void>;
+  setOperatorDisabled(operatorId: string, disabled: boolean): Promise<void>;
+  /** `null`: the account's cap. */
+  setOperatorCap(operatorId: string, maxChats: number | null): Promise<void>;
 }
 
-/** Add / reset password / remove operators. */
+/** Add / reset password / disable / cap / remove operators. */
 export class OperatorsManager {
   readonly root = el("div", "operators-manager", undefined, "operators-manager");
   private list = el("ul", "operators-list");
@@ -74,7 +79,23 @@ export class OperatorsManager {
         this.actions.resetPassword(member.operator.id, password.value).then(() => (password.value = "")),
       ),
     );
-    li.append(password, reset);
+    li.append(password, reset, ...this.capControls(member));
+    if (member.operator.id !== selfId) {
+      const name = member.operator.name;
+      const toggle = el("button", undefined, member.disabled ? "Enable" : "Disable", "toggle-operator-disabled");
+      toggle.setAttribute("aria-label", `${member.disabled ? "Enable" : "Disable"} ${name}`);
+      toggle.title = member.disabled
+        ? `Let ${name} log in again`
+        : `Log ${name} out everywhere and stop them logging in; their chats go back to the queue`;
+      toggle.addEventListener("click", () =>
+        this.run(
+          member.disabled ? `Enabling ${name}…` : `Disabling ${name}…`,
+          member.disabled ? `Enabled ${name}` : `Disabled ${name}`,
+          () => this.actions.setOperatorDisabled(member.operator.id, !member.disabled),
+        ),
+      );
+      li.append(toggle);
+    }
     if (member.operator.id !== selfId) {
       const remove = el("button", "danger", "Remove", "remove-operator");
       remove.addEventListener("click", () =>
@@ -85,6 +106,30 @@ export class OperatorsManager {
       li.append(remove);
     }
     return li;
+  }
+
+  /** The per-operator chat cap: a number field (empty: the account's cap) and "Set cap". */
+  private capControls(member: TeamMember): HTMLElement[] {
+    const name = member.operator.name;
+    const cap = el("input", "operator-cap", undefined, "operator-cap");
+    cap.type = "number";
+    cap.min = "1";
+    cap.placeholder = "Account cap";
+    cap.value = member.max_chats === null ? "" : String(member.max_chats);
+    cap.setAttribute("aria-label", `Most chats at once for ${name} (empty: the account's cap)`);
+    const set = el("button", undefined, "Set cap", "set-operator-cap");
+    set.addEventListener("click", () => {
+      const parsed = parseCap(cap.value);
+      if ("error" in parsed) {
+        this.status.textContent = parsed.error;
+        return;
+      }
+      const shown = parsed.cap === null ? "the account's cap" : `${parsed.cap} chats at once`;
+      this.run(`Setting ${name}'s cap…`, `${name}: ${shown}`, () =>
+        this.actions.setOperatorCap(member.operator.id, parsed.cap),
+      );
+    });
+    return [cap, set];
   }
 
   /** Runs one change and reports how it went. */

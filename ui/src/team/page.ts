@@ -1,17 +1,20 @@
 // The Team page: every operator with a live status dot, their number of open chats and how
-// long they have been in their status (refreshed while the page shows), and a Chat button to
-// start an internal chat with a colleague who is Online or Away; administrators also see the
-// Account section.
+// long they have been in their status (refreshed while the page shows), a Chat button to
+// start an internal chat with a colleague who is Online or Away, and "Invite to this chat" to
+// bring them into the visitor chat open in the Chats tab; administrators also see the Account
+// section.
 
+import type { ConversationSummary } from "../../../crates/protocol/bindings/ConversationSummary";
 import type { TeamMember } from "../../../crates/protocol/bindings/TeamMember";
 import { el } from "../format";
 import { teamDot } from "./dot";
 import { duration } from "../visitors/state";
 import { AccountSection, type AccountActions } from "./account";
-import { listMembers, statusLabel, type TeamState } from "./state";
+import { type ChatTeamActions } from "./chatTools";
+import { listMembers, mayInvite, memberStatusLabel, type TeamState } from "./state";
 
 /** What the Team page asks of the app. */
-export interface TeamPageActions extends AccountActions {
+export interface TeamPageActions extends AccountActions, Pick<ChatTeamActions, "inviteOperator"> {
   /** Starts an internal chat; it opens as a new tab when the server has it. */
   startInternalChat(operatorId: string): void;
 }
@@ -28,6 +31,10 @@ export class TeamPage {
   private account: AccountSection;
   private membersFrom: TeamState["members"] | null = null;
   private members: readonly TeamMember[] = [];
+  /** The visitor chat colleagues are invited into, if any. */
+  private target: ConversationSummary | null = null;
+  private targetLine = el("p", "team-invite-target", "", "team-invite-target");
+  private feedback = el("p", "team-feedback", "", "team-page-feedback");
 
   constructor(
     private actions: TeamPageActions,
@@ -39,11 +46,18 @@ export class TeamPage {
     table.append(el("thead"), this.rows);
     table.tHead!.append(head);
     this.account = new AccountSection(actions);
-    this.root.append(el("h2", "page-title", "Team"), table, this.account.root);
+    this.feedback.setAttribute("role", "status");
+    this.root.append(el("h2", "page-title", "Team"), this.targetLine, table, this.feedback, this.account.root);
   }
 
-  /** Shows the team (when `visible`); redraws only when it changed, and keeps times moving. */
-  update(state: TeamState, visible: boolean, admin: boolean): void {
+  /** Shows the team (when `visible`) with `target` as the chat to invite into; redraws only
+   * when something changed, and keeps times moving. */
+  update(state: TeamState, visible: boolean, admin: boolean, target: ConversationSummary | null): void {
+    const retarget = target !== this.target;
+    this.target = target;
+    this.targetLine.textContent = target
+      ? `Invite into: the chat with ${target.visitor.name}`
+      : "Open a visitor chat in Chats to invite colleagues into it.";
     this.root.hidden = !visible;
     this.account.update(state.account, this.membersOf(state), this.selfId(), admin, visible);
     if (visible && this.timer === null) {
@@ -52,7 +66,7 @@ export class TeamPage {
       clearInterval(this.timer);
       this.timer = null;
     }
-    if (visible && state !== this.state) this.render(state);
+    if (visible && (state !== this.state || retarget)) this.render(state);
     this.state = visible ? state : null;
   }
 
@@ -75,32 +89,53 @@ export class TeamPage {
     );
   }
 
-  /** "Chat" for a colleague who can take an internal chat now. */
-  private chatCell(member: TeamMember): HTMLTableCellElement {
-    const td = el("td");
-    if (member.operator.id !== this.selfId() && member.status !== "offline") {
+  /** "Chat" for a colleague who can take an internal chat now, and "Invite to this chat". */
+  private actionsCell(member: TeamMember): HTMLTableCellElement {
+    const td = el("td", "team-actions");
+    const name = member.operator.name;
+    if (member.operator.id === this.selfId()) return td;
+    if (member.status !== "offline" && !member.disabled) {
       const chat = el("button", undefined, "Chat", "start-internal-chat");
-      chat.title = `Start an internal chat with ${member.operator.name} (visitors never see it)`;
+      chat.title = `Start an internal chat with ${name} (visitors never see it)`;
+      chat.setAttribute("aria-label", `Start an internal chat with ${name}`);
       chat.addEventListener("click", () => this.actions.startInternalChat(member.operator.id));
       td.append(chat);
     }
+    const target = this.target;
+    const invite = el("button", undefined, "Invite to this chat", "invite-to-chat");
+    invite.disabled = !target || !mayInvite(member, target, this.selfId());
+    const about = target ? `Invite ${name} to the chat with ${target.visitor.name}` : `Invite ${name} to a chat`;
+    invite.setAttribute("aria-label", about);
+    invite.title = target ? about : "Open a visitor chat in Chats first";
+    if (target) invite.addEventListener("click", () => this.invite(target, member));
+    td.append(invite);
     return td;
+  }
+
+  /** Sends an invitation and says how it went. */
+  private invite(target: ConversationSummary, member: TeamMember): void {
+    const name = member.operator.name;
+    this.feedback.textContent = `Inviting ${name}…`;
+    this.actions
+      .inviteOperator(target.id, member.operator.id, false)
+      .then(() => (this.feedback.textContent = `Invited ${name} to the chat with ${target.visitor.name}.`))
+      .catch((error: unknown) => (this.feedback.textContent = error instanceof Error ? error.message : String(error)));
   }
 
   private row(member: TeamMember, now: number): HTMLTableRowElement {
     const tr = el("tr", "team-row", undefined, "team-row");
     tr.dataset.operatorId = member.operator.id;
-    tr.dataset.status = member.status;
+    tr.dataset.status = member.disabled ? "disabled" : member.status;
     const name = el("td", "team-name");
     name.append(teamDot(member.status), el("span", undefined, member.operator.name, "team-name"));
     if (member.operator.id === this.selfId()) name.append(el("span", "team-self", " (you)"));
     if (member.role === "admin") name.append(el("span", "team-role", " · admin"));
     tr.append(
       name,
-      el("td", undefined, statusLabel(member.status), "team-status"),
+      el("td", undefined, memberStatusLabel(member), "team-status"),
       el("td", undefined, String(member.chats), "team-chats"),
       el("td", undefined, duration(now - member.status_since), "team-since"),
-      this.chatCell(member),
+      this.actionsCell(member),
     );
     return tr;
   }

@@ -97,10 +97,43 @@ export function listMembers(state: TeamState): TeamMember[] {
 
 /** Colleagues who can be invited into a chat: connected (Online or Away) and not in it yet. */
 export function invitable(state: TeamState, chat: ConversationSummary, selfId: string): TeamMember[] {
-  return listMembers(state).filter(
-    (m) =>
-      m.status !== "offline" && m.operator.id !== selfId && !chat.operators.some((o) => o.id === m.operator.id),
+  return listMembers(state).filter((m) => mayInvite(m, chat, selfId));
+}
+
+/** Whether one colleague can be invited into a chat: connected, enabled, and not in it yet. */
+export function mayInvite(member: TeamMember, chat: ConversationSummary, selfId: string): boolean {
+  return (
+    member.status !== "offline" &&
+    !member.disabled &&
+    member.operator.id !== selfId &&
+    !chat.operators.some((o) => o.id === member.operator.id)
   );
+}
+
+/** The chat the Team page invites colleagues into: the open tab, when it is an active visitor
+ * chat this operator takes part in. */
+export function inviteTarget(chat: ConversationSummary | undefined, selfId: string): ConversationSummary | null {
+  if (!chat || chat.internal || chat.state !== "active") return null;
+  return chat.operators.some((o) => o.id === selfId) ? chat : null;
+}
+
+/** Whether the ring plays: a call rings for this operator, or a colleague's invitation waits
+ * for an answer. */
+export function ringsNow(ringingCalls: readonly string[], team: TeamState): boolean {
+  return ringingCalls.length > 0 || team.invitations.length > 0;
+}
+
+/** The most chats an administrator may give one operator (the server's limit). */
+export const MAX_OPERATOR_CAP = 1000;
+
+/** Reads a per-operator chat cap as typed: empty is the account's cap (`null`). */
+export function parseCap(text: string): { cap: number | null } | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed === "") return { cap: null };
+  const cap = Number(trimmed);
+  return /^\d+$/.test(trimmed) && cap >= 1 && cap <= MAX_OPERATOR_CAP
+    ? { cap }
+    : { error: `A cap is a whole number of chats from 1 to ${MAX_OPERATOR_CAP}; leave it empty for the account's cap.` };
 }
 
 /** "Ann invites you to a chat with Vera" (or hands it over). */
@@ -114,6 +147,11 @@ export function invitationText(invitation: ChatInvitation): string {
 /** A status as the Team page shows it. */
 export function statusLabel(status: Status): string {
   return { online: "Online", away: "Away", offline: "Offline" }[status];
+}
+
+/** A colleague's status on the Team page: "Disabled" for an operator an administrator disabled. */
+export function memberStatusLabel(member: TeamMember): string {
+  return member.disabled ? "Disabled" : statusLabel(member.status);
 }
 
 /** A chat's title: the visitor's name, or "Team chat with Bob" for an internal chat. */

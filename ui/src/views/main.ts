@@ -22,7 +22,7 @@ import { TransferList } from "./files";
 import { ChatTeamTools, type ChatTeamActions } from "../team/chatTools";
 import { InvitationBar, type InvitationActions } from "../team/invitations";
 import { TeamPage, type TeamPageActions } from "../team/page";
-import { chatTitle } from "../team/state";
+import { chatTitle, inviteTarget } from "../team/state";
 
 /** What the main window asks of the app. */
 export interface MainActions
@@ -216,7 +216,12 @@ export class MainView {
     this.navVisitors.setAttribute("aria-current", String(state.view === "visitors"));
     this.navTeam.setAttribute("aria-current", String(state.view === "team"));
     this.selfId = session.operator.id;
-    this.teamPage.update(state.team, state.view === "team", session.operator.role === "admin");
+    this.teamPage.update(
+      state.team,
+      state.view === "team",
+      session.operator.role === "admin",
+      inviteTarget(active?.summary, session.operator.id),
+    );
     this.teamTools.update(active, state.team, session.operator.id);
     this.invitations.update(state.team);
     this.settings.root.hidden = state.view !== "settings";

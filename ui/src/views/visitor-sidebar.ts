@@ -49,12 +49,14 @@ export class VisitorSidebar {
     window.setInterval(() => this.tickClock(), 1000);
   }
 
-  /** Shows the visitor of `summary` (`visitor` is the live record, when the server has one). */
+  /** Shows the visitor of `summary` (`visitor` is the live record, when the server has one);
+   * hidden for internal chats. */
   update(summary: ConversationSummary | undefined, visitor: LiveVisitor | undefined): void {
     if (summary === this.shown.summary && visitor === this.shown.visitor) return;
     this.shown = { summary, visitor };
-    this.root.hidden = !summary;
-    if (!summary) return;
+    // An internal chat has no visitor: its colleagues show in the tab's title instead.
+    this.root.hidden = !summary || summary.internal;
+    if (!summary || summary.internal) return;
     this.renderDetails(summary, visitor);
     this.renderPages(visitor);
   }

@@ -17,7 +17,7 @@ pub(super) struct Dropped {
 
 impl Live {
     /// Open chats an operator takes part in.
-    fn chats_of(&self, operator_id: &str) -> Vec<String> {
+    pub(super) fn chats_of(&self, operator_id: &str) -> Vec<String> {
         self.conversations
             .iter()
             .filter(|(_, c)| c.summary.operators.iter().any(|o| o.id == operator_id))
@@ -94,6 +94,11 @@ impl Live {
             .collect()
     }
 
+    /// Forgets an operator's grace period without telling anyone (they are leaving for good).
+    pub(super) fn forget_dropped(&mut self, operator_id: &str) {
+        self.dropped.since.remove(operator_id);
+    }
+
     /// Ends an operator's grace period when they are back in time.
     pub(super) fn operator_back(&mut self, operator_id: &str) {
         if self.dropped.since.remove(operator_id).is_some() {
@@ -139,8 +144,15 @@ impl Hub {
         Ok(())
     }
 
-    /// An operator who did not come back in time leaves one chat.
-    async fn lapse(&self, operator_id: &str, conversation_id: &str, now: i64) -> HubResult<()> {
+    /// An operator leaves one chat because they are gone (their grace ran out, or they were
+    /// disabled); a chat left with nobody goes back to the queue. Called with the writer lock
+    /// held.
+    pub(super) async fn lapse(
+        &self,
+        operator_id: &str,
+        conversation_id: &str,
+        now: i64,
+    ) -> HubResult<()> {
         let Some(leaving) = self
             .live()
             .conversations

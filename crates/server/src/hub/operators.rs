@@ -1,18 +1,25 @@
 //! Operator management from the app, for administrators: add an operator, reset a password,
-//! remove an operator. The same checks as `switchboard-server operator ...`; the team list
+//! remove an operator, set an operator's own chat cap. The same checks as `switchboard-server operator ...`; the team list
 //! follows at once.
 
-use switchboard_protocol::{AgentEvent, ErrorCode, OperatorRef, ProtocolError, Role};
+use switchboard_protocol::{AgentEvent, ErrorCode, ProtocolError, Role, Status};
 
 use super::{frame_of, internal, Hub, HubResult};
-use crate::store::StoreError;
+use crate::store::{OperatorRecord, StoreError};
 use crate::{auth, validate};
 
 /// Shortest password an administrator may set.
 const MIN_PASSWORD_CHARS: usize = 8;
 
-fn invalid(message: &str) -> ProtocolError {
+/// The highest cap an administrator may give one operator.
+const MAX_OPERATOR_CAP: u32 = 1000;
+
+pub(super) fn invalid(message: &str) -> ProtocolError {
     ProtocolError::new(ErrorCode::Invalid, message)
+}
+
+pub(super) fn no_such_operator() -> ProtocolError {
+    ProtocolError::new(ErrorCode::NotFound, "no such operator")
 }
 
 async fn hashed(password: String) -> HubResult<String> {
@@ -59,15 +66,15 @@ impl Hub {
             }
             Err(error) => return Err(internal(error)),
         };
-        let mut live = self.live();
         let id = operator.id.clone();
-        live.enrol(
-            OperatorRef {
-                id: operator.id,
-                name: operator.name,
-            },
-            role,
-        );
+        let record = OperatorRecord {
+            operator,
+            status: Status::Offline,
+            disabled: false,
+            max_chats: None,
+        };
+        let mut live = self.live();
+        live.enrol(&record);
         live.team_changed([id.as_str()]);
         Ok(())
     }
@@ -116,6 +123,38 @@ impl Hub {
         Ok(())
     }
 
+    /// Sets an operator's own cap on concurrent chats (`None`: the account's), for an
+    /// administrator; calls ring or stop ringing for them at once.
+    pub async fn set_operator_cap(
+        &self,
+        admin_id: &str,
+        operator_id: &str,
+        max_chats: Option<u32>,
+    ) -> HubResult<()> {
+        self.require_admin(admin_id)?;
+        if max_chats.is_some_and(|cap| !(1..=MAX_OPERATOR_CAP).contains(&cap)) {
+            return Err(invalid(&format!(
+                "a cap is 1 to {MAX_OPERATOR_CAP} chats; leave it empty for the account's cap"
+            )));
+        }
+        let _writer = self.writer.lock().await;
+        let found = self
+            .store
+            .set_operator_cap(operator_id, max_chats)
+            .await
+            .map_err(internal)?;
+        if !found {
+            return Err(no_such_operator());
+        }
+        let mut live = self.live();
+        if let Some(enrolled) = live.enrolled_mut(operator_id) {
+            enrolled.max_chats = max_chats;
+        }
+        live.push_member(operator_id);
+        live.sync_rings(self.clock.now());
+        Ok(())
+    }
+
     async fn operator_email(&self, operator_id: &str) -> HubResult<String> {
         self.store
             .operators()
@@ -124,6 +163,6 @@ impl Hub {
             .into_iter()
             .find(|record| record.operator.id == operator_id)
             .map(|record| record.operator.email)
-            .ok_or_else(|| ProtocolError::new(ErrorCode::NotFound, "no such operator"))
+            .ok_or_else(no_such_operator)
     }
 }

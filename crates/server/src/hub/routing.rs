@@ -24,7 +24,7 @@ pub(super) struct Queue {
 
 impl Live {
     /// Whether `conversation` may ring for `operator_id`: Online, connected, has not declined
-    /// it, and below the chat cap.
+    /// it, below the account's chat cap and their own, and not disabled.
     fn may_ring(&self, operator_id: &str, conversation: &LiveConversation) -> bool {
         let Some(agent) = self.agents.get(operator_id) else {
             return false;
@@ -36,6 +36,7 @@ impl Live {
                 .policy
                 .max_chats
                 .is_none_or(|cap| self.chat_count(operator_id) < cap)
+            && self.may_get_chats(operator_id)
     }
 
     /// Operators a ringing conversation rings for right now.
@@ -60,10 +61,13 @@ impl Live {
         }
     }
 
-    /// Whether an operator may accept a ringing call: in To All without a cap anyone may; in
-    /// the other modes, or with a cap, only an operator it rings for.
+    /// Whether an operator may accept a ringing call: in To All without any cap anyone may; in
+    /// the other modes, or with a cap (the account's or their own), only an operator it rings
+    /// for.
     pub(super) fn may_take(&self, operator_id: &str, conversation: &LiveConversation) -> bool {
-        (conversation.policy.mode == Mode::ToAll && conversation.policy.max_chats.is_none())
+        (conversation.policy.mode == Mode::ToAll
+            && conversation.policy.max_chats.is_none()
+            && !self.has_own_cap(operator_id))
             || self
                 .ring_targets(conversation)
                 .iter()

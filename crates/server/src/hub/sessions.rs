@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use switchboard_protocol::{AgentEvent, ErrorCode, ProtocolError};
 
-use super::{frame_of, Hub};
+use super::{frame_of, Frame, Hub, Live};
 
 /// Agent sockets by the hash of the session token that opened them.
 #[derive(Default)]
@@ -41,13 +41,7 @@ impl Hub {
         let Some(sockets) = live.sessions.by_token.remove(token_hash) else {
             return;
         };
-        let ended = frame_of(&AgentEvent::Error {
-            req: None,
-            error: ProtocolError::new(
-                ErrorCode::Unauthorized,
-                "this session was logged out; log in again",
-            ),
-        });
+        let ended = unauthorized("this session was logged out; log in again");
         for (operator_id, socket_id) in sockets {
             let sender = live
                 .agents
@@ -60,4 +54,30 @@ impl Hub {
         }
         live.refresh_availability();
     }
+}
+
+impl Live {
+    /// Closes every socket of an operator whose sessions were revoked: each gets an
+    /// `Unauthorized` error with `message` as its last frame.
+    pub(super) fn close_operator_sockets(&mut self, operator_id: &str, message: &str) {
+        self.sessions.by_token.retain(|_, sockets| {
+            sockets.retain(|(owner, _)| owner != operator_id);
+            !sockets.is_empty()
+        });
+        let ended = unauthorized(message);
+        if let Some(agent) = self.agents.get_mut(operator_id) {
+            for (_, sender) in agent.sockets.drain() {
+                // Dropping the sender ends the socket after this last frame.
+                let _ = sender.try_send(ended.clone());
+            }
+        }
+        self.refresh_availability();
+    }
+}
+
+fn unauthorized(message: &str) -> Frame {
+    frame_of(&AgentEvent::Error {
+        req: None,
+        error: ProtocolError::new(ErrorCode::Unauthorized, message),
+    })
 }

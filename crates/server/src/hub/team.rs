@@ -15,6 +15,7 @@ use switchboard_protocol::{
 
 use super::{frame_of, internal, not_found, not_participant, Frame, Hub, HubResult, Live};
 use crate::now_millis;
+use crate::store::OperatorRecord;
 
 /// An open invitation of one operator into a conversation.
 #[derive(Debug, Clone)]
@@ -25,12 +26,39 @@ pub(super) struct Invitation {
     transfer: bool,
 }
 
+/// One operator as the hub knows them from the store.
+#[derive(Debug, Clone)]
+pub(super) struct Enrolled {
+    /// Who.
+    operator: OperatorRef,
+    /// Their permissions.
+    role: Role,
+    /// Disabled by an administrator.
+    pub(super) disabled: bool,
+    /// Their own cap on concurrent chats (`None`: the account's).
+    pub(super) max_chats: Option<u32>,
+}
+
+impl From<&OperatorRecord> for Enrolled {
+    fn from(record: &OperatorRecord) -> Self {
+        Enrolled {
+            operator: OperatorRef {
+                id: record.operator.id.clone(),
+                name: record.operator.name.clone(),
+            },
+            role: record.operator.role,
+            disabled: record.disabled,
+            max_chats: record.max_chats,
+        }
+    }
+}
+
 /// What the team list keeps live.
 pub(super) struct Team {
     /// Operators who watch the team list.
     watchers: HashSet<String>,
-    /// Every operator known to the hub: reference and role.
-    roster: HashMap<String, (OperatorRef, Role)>,
+    /// Every operator known to the hub.
+    roster: HashMap<String, Enrolled>,
     /// The presence last computed per operator: status, chats, since when in that status.
     shown: HashMap<String, (Status, u32, i64)>,
     /// When the hub started: "since" for operators not seen since.
@@ -75,7 +103,7 @@ impl Live {
 
     /// The team list entry of one operator, as it is now.
     fn member(&mut self, operator_id: &str) -> Option<TeamMember> {
-        let (operator, role) = self.team.roster.get(operator_id)?.clone();
+        let enrolled = self.team.roster.get(operator_id)?.clone();
         let status = self.presence(operator_id);
         let chats = self.chat_count(operator_id);
         let started_at = self.team.started_at;
@@ -90,11 +118,13 @@ impl Live {
         shown.0 = status;
         shown.1 = chats;
         Some(TeamMember {
-            operator,
-            role,
+            operator: enrolled.operator,
+            role: enrolled.role,
             status,
             chats,
             status_since: shown.2,
+            disabled: enrolled.disabled,
+            max_chats: enrolled.max_chats,
         })
     }
 
@@ -148,11 +178,42 @@ impl Live {
         }
     }
 
-    /// Adds or renames an operator in the roster.
-    pub(super) fn enrol(&mut self, operator: OperatorRef, role: Role) {
+    /// Tells team watchers how an operator is now, even if only an admin setting changed.
+    pub(super) fn push_member(&mut self, operator_id: &str) {
+        if let Some(member) = self.member(operator_id) {
+            let frame = frame_of(&AgentEvent::TeamMemberUpdated { member });
+            self.push_team_watchers(&frame);
+        }
+    }
+
+    /// Adds an operator to the roster or updates them (name, role, admin settings).
+    pub(super) fn enrol(&mut self, record: &OperatorRecord) {
         self.team
             .roster
-            .insert(operator.id.clone(), (operator, role));
+            .insert(record.operator.id.clone(), Enrolled::from(record));
+    }
+
+    /// An operator's roster entry, to change admin settings live.
+    pub(super) fn enrolled_mut(&mut self, operator_id: &str) -> Option<&mut Enrolled> {
+        self.team.roster.get_mut(operator_id)
+    }
+
+    /// Whether an operator is below their own chat cap (if they have one) and not disabled.
+    pub(super) fn may_get_chats(&self, operator_id: &str) -> bool {
+        self.team.roster.get(operator_id).is_some_and(|enrolled| {
+            !enrolled.disabled
+                && enrolled
+                    .max_chats
+                    .is_none_or(|cap| self.chat_count(operator_id) < cap)
+        })
+    }
+
+    /// Whether an operator has a cap of their own.
+    pub(super) fn has_own_cap(&self, operator_id: &str) -> bool {
+        self.team
+            .roster
+            .get(operator_id)
+            .is_some_and(|enrolled| enrolled.max_chats.is_some())
     }
 
     /// Whether an operator holds an open invitation into a conversation.
@@ -217,6 +278,20 @@ impl Live {
         }
     }
 
+    /// Declines every open invitation of an operator (they are leaving for good).
+    pub(super) fn decline_all_invitations(&mut self, operator_id: &str) {
+        let invited: Vec<String> = self
+            .conversations
+            .iter()
+            .filter(|(_, c)| c.invited.contains_key(operator_id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for conversation_id in invited {
+            self.decline_invitation(operator_id, &conversation_id);
+        }
+    }
+
+    /// An operator's reference (id and name), if they are known to the hub.
     pub(super) fn operator_ref(&self, operator_id: &str) -> HubResult<OperatorRef> {
         let agent = self.agents.get(operator_id).ok_or_else(not_found)?;
         Ok(OperatorRef {
@@ -232,12 +307,8 @@ impl Hub {
     pub async fn watch_team(&self, operator_id: &str) -> HubResult<()> {
         let operators = self.store.operators().await.map_err(internal)?;
         let mut live = self.live();
-        for record in operators {
-            let reference = OperatorRef {
-                id: record.operator.id,
-                name: record.operator.name,
-            };
-            live.enrol(reference, record.operator.role);
+        for record in &operators {
+            live.enrol(record);
         }
         live.team.watchers.insert(operator_id.to_string());
         let members = live.members();

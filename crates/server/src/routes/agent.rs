@@ -227,6 +227,24 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
         AgentRequest::RemoveOperator { req, operator_id } => {
             ack(req, hub.remove_operator(operator, &operator_id).await)
         }
+        AgentRequest::SetOperatorDisabled {
+            req,
+            operator_id,
+            disabled,
+        } => ack(
+            req,
+            hub.set_operator_disabled(operator, &operator_id, disabled)
+                .await,
+        ),
+        AgentRequest::SetOperatorCap {
+            req,
+            operator_id,
+            max_chats,
+        } => ack(
+            req,
+            hub.set_operator_cap(operator, &operator_id, max_chats)
+                .await,
+        ),
         AgentRequest::StartInternalChat { req, operator_id } => {
             ack(req, hub.start_internal_chat(operator, &operator_id).await)
         }

@@ -79,6 +79,13 @@ pub async fn login(
         ));
     };
     state.login_throttle.succeeded(&email);
+    if record.disabled {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "this account is disabled",
+        ));
+    }
     let token = auth::random_token();
     let expires_at = now_millis() + SESSION_TTL_SECS * 1000;
     store
