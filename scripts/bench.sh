@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 npm --prefix widget run build
 npm --prefix ui run build
 cargo build --release -p switchboard-server -p switchboard-desktop -p switchboard-bench --bins
-cargo build --release -p switchboard-desktop --example bare_window
+cargo build --release -p switchboard-desktop --example bare_window --example snip_encode
 
 printf '\n==== server: 10,000 idle visitors, 1,000 chatting pairs at 1,000 msg/s ====\n'
 target/release/switchboard-bench --idle 10000 --pairs 1000 --rate 1000 --seconds 20 "$@"
@@ -25,3 +25,4 @@ scripts/desktop-session.sh target/release/switchboard-desktop-bench
 
 printf '\n==== snipping tool at 1920x1080 ====\n'
 scripts/bench-snip.sh target/release/switchboard-desktop
+target/release/examples/snip_encode
