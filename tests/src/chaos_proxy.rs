@@ -77,17 +77,12 @@ impl ChaosProxy {
 
     /// `http://127.0.0.1:PORT/` of the proxy.
     pub fn url(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.address)).expect("proxy address is a URL")
+        crate::urls::http_url(self.address)
     }
 
     /// `ws://127.0.0.1:PORT/<path>` through the proxy.
     pub fn ws_url(&self, path: &str) -> Url {
-        Url::parse(&format!(
-            "ws://{}/{}",
-            self.address,
-            path.trim_start_matches('/')
-        ))
-        .expect("path is valid")
+        crate::urls::ws_url(self.address, path)
     }
 
     /// Closes every relayed connection and refuses new ones until [`ChaosProxy::mend`].

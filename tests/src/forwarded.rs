@@ -44,7 +44,7 @@ impl ForwardingProxy {
 
     /// The URL browsers should use instead of the server's.
     pub fn url(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.address)).expect("valid address")
+        crate::urls::http_url(self.address)
     }
 }
 

@@ -8,5 +8,6 @@ pub mod desktop;
 pub mod files;
 pub mod forwarded;
 pub mod server;
+pub mod urls;
 pub mod wire;
 pub mod xss;

@@ -67,17 +67,12 @@ impl TestServer {
 
     /// `http://127.0.0.1:PORT/`
     pub fn base_url(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.address)).expect("address is valid")
+        crate::urls::http_url(&self.address)
     }
 
     /// `ws://127.0.0.1:PORT/<path>`
     pub fn ws_url(&self, path: &str) -> Url {
-        Url::parse(&format!(
-            "ws://{}/{}",
-            self.address,
-            path.trim_start_matches('/')
-        ))
-        .expect("path is valid")
+        crate::urls::ws_url(&self.address, path)
     }
 
     /// Email of the first admin.

@@ -44,7 +44,7 @@ impl Link {
 
     /// The URL the app should use instead of the server's.
     pub fn url(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.address)).expect("valid address")
+        crate::urls::http_url(self.address)
     }
 
     /// Cuts the link: drops every open connection and refuses new ones.
