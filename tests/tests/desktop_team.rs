@@ -18,6 +18,32 @@ const ANN: &str = "ann@example.com";
 const BOB: &str = "bob@example.com";
 const PASSWORD: &str = "correct horse battery";
 
+/// A server with the operators Ann and Bob.
+async fn server_with_ann_and_bob() -> anyhow::Result<TestServer> {
+    let server = TestServer::start().await?;
+    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
+    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
+    Ok(server)
+}
+
+/// Bob on the raw agent protocol, with `status`.
+async fn bob_with_status(server: &TestServer, status: Status) -> anyhow::Result<RawAgent> {
+    let (mut bob, _) = RawAgent::connect(server, BOB, PASSWORD).await?;
+    bob.request(AgentRequest::SetStatus { req: 1, status })
+        .await?;
+    Ok(bob)
+}
+
+/// The app logged in as Ann, connected, with `status` (`online` or `away`).
+async fn ann_in_the_app(server: &TestServer, status: &str) -> anyhow::Result<DesktopApp> {
+    let app = DesktopApp::start().await?;
+    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
+    app.wait_until_gone("[data-testid=connection-banner]")
+        .await?;
+    app.set_status(status).await?;
+    Ok(app)
+}
+
 /// Waits until Bob receives a message with `text`.
 async fn bob_hears(bob: &mut RawAgent, text: &str) -> anyhow::Result<()> {
     bob.wait_for(|event| match event {
@@ -32,22 +58,11 @@ async fn bob_hears(bob: &mut RawAgent, text: &str) -> anyhow::Result<()> {
 #[tokio::test]
 async fn an_operator_invites_a_colleague_they_both_chat_and_the_visitor_sees_who_left(
 ) -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
-    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
+    let server = server_with_ann_and_bob().await?;
     // Bob is Away: calls do not ring for him, but colleagues can invite him.
-    let (mut bob, _) = RawAgent::connect(&server, BOB, PASSWORD).await?;
-    bob.request(AgentRequest::SetStatus {
-        req: 1,
-        status: Status::Away,
-    })
-    .await?;
+    let mut bob = bob_with_status(&server, Status::Away).await?;
 
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = ann_in_the_app(&server, "online").await?;
 
     // The Team page lists Bob, Away, with no chats.
     app.click("[data-testid=nav-team]").await?;
@@ -151,20 +166,9 @@ async fn an_operator_invites_a_colleague_they_both_chat_and_the_visitor_sees_who
 
 #[tokio::test]
 async fn an_internal_chat_starts_from_the_team_page_while_away() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
-    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
-    let (mut bob, _) = RawAgent::connect(&server, BOB, PASSWORD).await?;
-    bob.request(AgentRequest::SetStatus {
-        req: 1,
-        status: Status::Away,
-    })
-    .await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("away").await?;
+    let server = server_with_ann_and_bob().await?;
+    let mut bob = bob_with_status(&server, Status::Away).await?;
+    let app = ann_in_the_app(&server, "away").await?;
 
     app.click("[data-testid=nav-team]").await?;
     app.wait_for_text("[data-testid=team-row][data-status=away]", "Bob Colleague")
@@ -284,23 +288,12 @@ async fn an_administrator_sets_call_distribution_on_the_team_page() -> anyhow::R
 
 #[tokio::test]
 async fn an_invited_operator_is_notified_and_joins_from_the_app() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
-    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("away").await?;
+    let server = server_with_ann_and_bob().await?;
+    let app = ann_in_the_app(&server, "away").await?;
     let mut notifications = NotificationWatch::start().await?;
 
     // Bob takes a call on the raw protocol and invites Ann.
-    let (mut bob, _) = RawAgent::connect(&server, BOB, PASSWORD).await?;
-    bob.request(AgentRequest::SetStatus {
-        req: 1,
-        status: Status::Online,
-    })
-    .await?;
+    let mut bob = bob_with_status(&server, Status::Online).await?;
     let widget = WidgetVisitor::open(&server.base_url().join("demo/")?).await?;
     widget.start_chat(&[]).await?;
     widget.send("Can someone from sales help?").await?;
@@ -364,21 +357,10 @@ async fn an_invited_operator_is_notified_and_joins_from_the_app() -> anyhow::Res
 #[tokio::test]
 async fn an_operator_invites_a_colleague_into_the_open_chat_from_the_team_page(
 ) -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
-    server.add_operator(ANN, "Ann Operator", PASSWORD).await?;
-    server.add_operator(BOB, "Bob Colleague", PASSWORD).await?;
-    let (mut bob, _) = RawAgent::connect(&server, BOB, PASSWORD).await?;
-    bob.request(AgentRequest::SetStatus {
-        req: 1,
-        status: Status::Away,
-    })
-    .await?;
+    let server = server_with_ann_and_bob().await?;
+    let mut bob = bob_with_status(&server, Status::Away).await?;
 
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = ann_in_the_app(&server, "online").await?;
 
     // With no chat open, the Team page says how to pick one and cannot invite yet.
     app.click("[data-testid=nav-team]").await?;
