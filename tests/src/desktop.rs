@@ -275,6 +275,22 @@ impl DesktopApp {
         Ok(())
     }
 
+    /// Starts the app (a fresh profile), logs in without "remember me", waits until it is
+    /// connected and sets `status`.
+    pub async fn start_logged_in(
+        server: &url::Url,
+        email: &str,
+        password: &str,
+        status: &str,
+    ) -> anyhow::Result<DesktopApp> {
+        let app = DesktopApp::start().await?;
+        app.log_in(server, email, password, false).await?;
+        app.wait_until_gone("[data-testid=connection-banner]")
+            .await?;
+        app.set_status(status).await?;
+        Ok(app)
+    }
+
     /// Sets the operator's status with the status control and waits until the server agrees.
     pub async fn set_status(&self, status: &str) -> anyhow::Result<()> {
         let control = self.wait_for("[data-testid=status-select]").await?;

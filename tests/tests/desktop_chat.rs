@@ -18,12 +18,7 @@ const PASSWORD: &str = "correct horse battery";
 async fn online_operator(server: &TestServer) -> anyhow::Result<DesktopApp> {
     ask_for_names(server).await?;
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
-        .await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = DesktopApp::start_logged_in(&server.base_url(), EMAIL, PASSWORD, "online").await?;
     Ok(app)
 }
 

@@ -22,12 +22,7 @@ const RED_PNG: &[u8] = &[
 /// An operator online in the app, and a visitor in Chromium whose chat the operator accepted.
 async fn chatting(server: &TestServer) -> anyhow::Result<(DesktopApp, WidgetVisitor)> {
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
-        .await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = DesktopApp::start_logged_in(&server.base_url(), EMAIL, PASSWORD, "online").await?;
     let visitor = WidgetVisitor::open(&server.base_url().join("demo/")?).await?;
     visitor.wait_for_button_online(true).await?;
     visitor.start_chat(&[]).await?;

@@ -67,12 +67,7 @@ async fn the_global_shortcut_snips_the_selected_pixels_to_the_visitor() -> anyho
     let server = TestServer::start().await?;
     ask_for_names(&server).await?;
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
-        .await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = DesktopApp::start_logged_in(&server.base_url(), EMAIL, PASSWORD, "online").await?;
     let mut visitor = Visitor::connect(&server).await?;
     visitor.call("Vera Visitor").await?;
     app.click("[data-testid=accept-call]").await?;

@@ -36,12 +36,7 @@ async fn bob_with_status(server: &TestServer, status: Status) -> anyhow::Result<
 
 /// The app logged in as Ann, connected, with `status` (`online` or `away`).
 async fn ann_in_the_app(server: &TestServer, status: &str) -> anyhow::Result<DesktopApp> {
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), ANN, PASSWORD, false).await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status(status).await?;
-    Ok(app)
+    DesktopApp::start_logged_in(&server.base_url(), ANN, PASSWORD, status).await
 }
 
 /// Waits until Bob receives a message with `text`.

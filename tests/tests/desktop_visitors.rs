@@ -26,12 +26,7 @@ fn page(site: &Url, path: &str) -> anyhow::Result<Url> {
 /// The operator app, logged in and Online.
 async fn online_app(server: &TestServer) -> anyhow::Result<DesktopApp> {
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
-        .await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = DesktopApp::start_logged_in(&server.base_url(), EMAIL, PASSWORD, "online").await?;
     Ok(app)
 }
 

@@ -30,12 +30,7 @@ async fn payloads_in_every_visitor_field_render_as_text_in_the_app() -> anyhow::
     let server = TestServer::start().await?;
     server.set_setting("survey", SURVEY).await?;
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let app = DesktopApp::start().await?;
-    app.log_in(&server.base_url(), EMAIL, PASSWORD, false)
-        .await?;
-    app.wait_until_gone("[data-testid=connection-banner]")
-        .await?;
-    app.set_status("online").await?;
+    let app = DesktopApp::start_logged_in(&server.base_url(), EMAIL, PASSWORD, "online").await?;
 
     let page = PageInfo {
         url: format!(
