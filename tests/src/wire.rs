@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_protocol::http::{LoginRequest, LoginResponse};
 use switchboard_protocol::{
-    AgentEvent, AgentRequest, PageInfo, VisitorEvent, VisitorRequest, PROTOCOL_VERSION,
+    AgentEvent, AgentRequest, ConversationEvent, PageInfo, VisitorEvent, VisitorRequest,
+    PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -150,6 +151,41 @@ pub async fn login(
         .await?
         .error_for_status()?;
     Ok(response.json().await?)
+}
+
+/// A frame that may carry a conversation event (agents' and visitors' `Event`).
+pub trait CarriesEvent {
+    /// The conversation event in this frame, if it is one.
+    fn conversation_event(&self) -> Option<&ConversationEvent>;
+}
+
+impl CarriesEvent for AgentEvent {
+    fn conversation_event(&self) -> Option<&ConversationEvent> {
+        match self {
+            AgentEvent::Event { event, .. } => Some(event),
+            _ => None,
+        }
+    }
+}
+
+impl CarriesEvent for VisitorEvent {
+    fn conversation_event(&self) -> Option<&ConversationEvent> {
+        match self {
+            VisitorEvent::Event { event, .. } => Some(event),
+            _ => None,
+        }
+    }
+}
+
+impl<Req: Serialize, Ev: DeserializeOwned + std::fmt::Debug + CarriesEvent> RawSocket<Req, Ev> {
+    /// Skips frames until a conversation event for which `pick` returns `Some`, and returns that.
+    pub async fn wait_for_event<T>(
+        &mut self,
+        mut pick: impl FnMut(&ConversationEvent) -> Option<T>,
+    ) -> anyhow::Result<T> {
+        self.wait_for(|frame| frame.conversation_event().and_then(&mut pick))
+            .await
+    }
 }
 
 impl RawAgent {

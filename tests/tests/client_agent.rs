@@ -204,14 +204,11 @@ async fn visitor_messages_until(
 ) -> anyhow::Result<Vec<(u32, String, Author)>> {
     let mut messages = Vec::new();
     visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::Message { text, author, .. } => {
-                    messages.push((event.seq, text.clone(), author.clone()));
-                    (text == last).then_some(())
-                }
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::Message { text, author, .. } => {
+                messages.push((event.seq, text.clone(), author.clone()));
+                (text == last).then_some(())
+            }
             _ => None,
         })
         .await?;
@@ -279,11 +276,8 @@ async fn operator_online_is_rung_accepts_and_chats_both_ways() -> anyhow::Result
     assert_eq!(ann.wait_for_ringing().await?, conversation_id);
     ann.client.accept(&conversation_id).await?;
     let joined = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
             _ => None,
         })
         .await?;
@@ -327,12 +321,7 @@ async fn operator_online_is_rung_accepts_and_chats_both_ways() -> anyhow::Result
 
     ann.client.close(&conversation_id).await?;
     visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => {
-                matches!(event.body, EventBody::Closed { .. }).then_some(())
-            }
-            _ => None,
-        })
+        .wait_for_event(|event| matches!(event.body, EventBody::Closed { .. }).then_some(()))
         .await?;
 
     ann.client.shutdown().await;
@@ -623,12 +612,9 @@ async fn agent_cli_answers_the_first_call_replies_and_closes() -> anyhow::Result
     call(&mut visitor).await?;
     let mut seen = Vec::new();
     visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => {
-                seen.push(event.body.clone());
-                matches!(event.body, EventBody::Closed { .. }).then_some(())
-            }
-            _ => None,
+        .wait_for_event(|event| {
+            seen.push(event.body.clone());
+            matches!(event.body, EventBody::Closed { .. }).then_some(())
         })
         .await?;
     assert!(

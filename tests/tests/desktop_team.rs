@@ -41,11 +41,8 @@ async fn ann_in_the_app(server: &TestServer, status: &str) -> anyhow::Result<Des
 
 /// Waits until Bob receives a message with `text`.
 async fn bob_hears(bob: &mut RawAgent, text: &str) -> anyhow::Result<()> {
-    bob.wait_for(|event| match event {
-        AgentEvent::Event { event, .. } => {
-            matches!(&event.body, EventBody::Message { text: t, .. } if t == text).then_some(())
-        }
-        _ => None,
+    bob.wait_for_event(|event| {
+        matches!(&event.body, EventBody::Message { text: t, .. } if t == text).then_some(())
     })
     .await
 }

@@ -112,11 +112,8 @@ async fn visitor_calls_operator_accepts_they_chat_and_the_operator_closes() -> a
     })
     .await?;
     let joined = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
             _ => None,
         })
         .await?;
@@ -144,12 +141,7 @@ async fn visitor_calls_operator_accepts_they_chat_and_the_operator_closes() -> a
     })
     .await?;
     visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => {
-                matches!(event.body, EventBody::Closed { .. }).then_some(())
-            }
-            _ => None,
-        })
+        .wait_for_event(|event| matches!(event.body, EventBody::Closed { .. }).then_some(()))
         .await?;
     let error = visitor
         .request(VisitorRequest::Send {
@@ -236,11 +228,8 @@ async fn sending_into_a_ringing_call_accepts_it() -> anyhow::Result<()> {
     })
     .await?;
     let joined_then_message = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::OperatorJoined { .. } => Some(event.seq),
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::OperatorJoined { .. } => Some(event.seq),
             _ => None,
         })
         .await?;

@@ -272,11 +272,8 @@ async fn a_dropped_operator_keeps_chats_for_the_grace_period_then_they_ring_othe
     );
     server.advance_clock(GRACE_MS).await?;
     let left = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::OperatorLeft { operator } => Some(operator.name.clone()),
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::OperatorLeft { operator } => Some(operator.name.clone()),
             _ => None,
         })
         .await?;
@@ -284,11 +281,8 @@ async fn a_dropped_operator_keeps_chats_for_the_grace_period_then_they_ring_othe
     rings(&mut bob, &id).await?;
     assert!(try_accept(&mut bob, &id).await?);
     let joined = visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::OperatorJoined { operator } => Some(operator.name.clone()),
             _ => None,
         })
         .await?;

@@ -1,12 +1,14 @@
 //! Team work through the real server: the live team list, inviting an operator into a chat,
 //! leaving, transfers, and the races between them and the chat ending.
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use switchboard_protocol::{
     AgentEvent, AgentRequest, ConversationEvent, ErrorCode, EventBody, RingEnd, Status, TeamMember,
     VisitorEvent, VisitorRequest,
 };
 use switchboard_tests::server::TestServer;
-use switchboard_tests::wire::{RawAgent, RawVisitor};
+use switchboard_tests::wire::{CarriesEvent, RawAgent, RawSocket, RawVisitor};
 
 const PASSWORD: &str = "operator-password";
 
@@ -117,28 +119,16 @@ fn follows(seen: &mut Vec<String>, change: String, expected: &[&str]) -> Option<
     (seen.len() == expected.len()).then_some(())
 }
 
-async fn agent_sees(agent: &mut RawAgent, expected: &[&str]) -> anyhow::Result<()> {
+/// Waits until an operator or the visitor sees the membership changes `expected`, in order.
+async fn sees<Req, Ev>(socket: &mut RawSocket<Req, Ev>, expected: &[&str]) -> anyhow::Result<()>
+where
+    Req: Serialize,
+    Ev: DeserializeOwned + std::fmt::Debug + CarriesEvent,
+{
     let mut seen = Vec::new();
-    agent
-        .wait_for(|event| match event {
-            AgentEvent::Event { event, .. } => {
-                membership(&event.body).and_then(|change| follows(&mut seen, change, expected))
-            }
-            _ => None,
-        })
-        .await?;
-    assert_eq!(seen, expected);
-    Ok(())
-}
-
-async fn visitor_sees(visitor: &mut RawVisitor, expected: &[&str]) -> anyhow::Result<()> {
-    let mut seen = Vec::new();
-    visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => {
-                membership(&event.body).and_then(|change| follows(&mut seen, change, expected))
-            }
-            _ => None,
+    socket
+        .wait_for_event(|event| {
+            membership(&event.body).and_then(|change| follows(&mut seen, change, expected))
         })
         .await?;
     assert_eq!(seen, expected);
@@ -148,22 +138,16 @@ async fn visitor_sees(visitor: &mut RawVisitor, expected: &[&str]) -> anyhow::Re
 /// Waits until the operator receives the message `text` (skipping others, e.g. their own).
 async fn agent_gets(agent: &mut RawAgent, text: &str) -> anyhow::Result<()> {
     agent
-        .wait_for(|event| match event {
-            AgentEvent::Event { event, .. } => {
-                matches!(&event.body, EventBody::Message { text: t, .. } if t == text).then_some(())
-            }
-            _ => None,
+        .wait_for_event(|event| {
+            matches!(&event.body, EventBody::Message { text: t, .. } if t == text).then_some(())
         })
         .await
 }
 
 async fn visitor_message(visitor: &mut RawVisitor) -> anyhow::Result<String> {
     visitor
-        .wait_for(|event| match event {
-            VisitorEvent::Event { event, .. } => match &event.body {
-                EventBody::Message { text, .. } => Some(text.clone()),
-                _ => None,
-            },
+        .wait_for_event(|event| match &event.body {
+            EventBody::Message { text, .. } => Some(text.clone()),
             _ => None,
         })
         .await
@@ -340,8 +324,8 @@ async fn an_invited_operator_reads_the_history_joins_and_everyone_sees_each_othe
     );
 
     bob.agent.request(accept(&id)).await?;
-    visitor_sees(&mut visitor, &["+Bob"]).await?;
-    agent_sees(&mut ann.agent, &["+Bob"]).await?;
+    sees(&mut visitor, &["+Bob"]).await?;
+    sees(&mut ann.agent, &["+Bob"]).await?;
 
     bob.agent.request(send(&id, "b1", "Billing here")).await?;
     assert_eq!(visitor_message(&mut visitor).await?, "Billing here");
@@ -365,8 +349,8 @@ async fn an_invited_operator_reads_the_history_joins_and_everyone_sees_each_othe
             conversation_id: id.clone(),
         })
         .await?;
-    visitor_sees(&mut visitor, &["-Ann"]).await?;
-    agent_sees(&mut bob.agent, &["-Ann"]).await?;
+    sees(&mut visitor, &["-Ann"]).await?;
+    sees(&mut bob.agent, &["-Ann"]).await?;
     assert_eq!(
         refused(&mut ann.agent, send(&id, "a2", "still here?")).await?,
         ErrorCode::Forbidden
@@ -408,8 +392,8 @@ async fn a_transfer_hands_the_chat_over_only_once_the_colleague_accepts() -> any
     assert_eq!(visitor_message(&mut visitor).await?, "One moment please");
 
     bob.agent.request(accept(&id)).await?;
-    visitor_sees(&mut visitor, &["+Bob", "-Ann"]).await?;
-    agent_sees(&mut ann.agent, &["+Bob", "-Ann"]).await?;
+    sees(&mut visitor, &["+Bob", "-Ann"]).await?;
+    sees(&mut ann.agent, &["+Bob", "-Ann"]).await?;
     assert_eq!(
         refused(&mut ann.agent, send(&id, "a2", "hello?")).await?,
         ErrorCode::Forbidden
@@ -872,7 +856,7 @@ async fn a_disabled_operator_is_logged_out_their_chats_ring_again_and_enabling_u
         "{events:?}"
     );
     // Her chat goes back to the queue: the visitor sees her leave and Bob is rung.
-    visitor_sees(&mut visitor, &["-Ann"]).await?;
+    sees(&mut visitor, &["-Ann"]).await?;
     bob.agent
         .wait_for(|e| {
             matches!(e, AgentEvent::Ringing { conversation } if conversation.id == id).then_some(())
