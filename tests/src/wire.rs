@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_protocol::http::{LoginRequest, LoginResponse};
 use switchboard_protocol::{
-    AgentEvent, AgentRequest, ConversationEvent, PageInfo, VisitorEvent, VisitorRequest,
+    AgentEvent, AgentRequest, ConversationEvent, PageInfo, Status, VisitorEvent, VisitorRequest,
     PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
@@ -205,6 +205,20 @@ impl RawAgent {
             })
             .await?;
         let welcome = agent.next().await?;
+        Ok((agent, welcome))
+    }
+
+    /// Connects like [`RawAgent::connect`], then sets `status` (request number 1).
+    pub async fn connect_with_status(
+        server: &TestServer,
+        email: &str,
+        password: &str,
+        status: Status,
+    ) -> anyhow::Result<(RawAgent, AgentEvent)> {
+        let (mut agent, welcome) = RawAgent::connect(server, email, password).await?;
+        agent
+            .request(AgentRequest::SetStatus { req: 1, status })
+            .await?;
         Ok((agent, welcome))
     }
 

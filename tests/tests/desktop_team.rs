@@ -28,9 +28,7 @@ async fn server_with_ann_and_bob() -> anyhow::Result<TestServer> {
 
 /// Bob on the raw agent protocol, with `status`.
 async fn bob_with_status(server: &TestServer, status: Status) -> anyhow::Result<RawAgent> {
-    let (mut bob, _) = RawAgent::connect(server, BOB, PASSWORD).await?;
-    bob.request(AgentRequest::SetStatus { req: 1, status })
-        .await?;
+    let (bob, _) = RawAgent::connect_with_status(server, BOB, PASSWORD, status).await?;
     Ok(bob)
 }
 

@@ -108,12 +108,8 @@ async fn an_operator_flooding_messages_is_refused_then_cut_off_and_nothing_is_st
     server
         .add_operator("ann@example.com", "Ann", PASSWORD)
         .await?;
-    let (mut ann, _) = RawAgent::connect(&server, "ann@example.com", PASSWORD).await?;
-    ann.request(AgentRequest::SetStatus {
-        req: 1,
-        status: Status::Online,
-    })
-    .await?;
+    let (mut ann, _) =
+        RawAgent::connect_with_status(&server, "ann@example.com", PASSWORD, Status::Online).await?;
     let (mut visitor, _) = RawVisitor::connect(&server, None, None).await?;
     let conversation_id = visitor.start_chat().await?;
     ann.request(AgentRequest::Accept {

@@ -133,12 +133,8 @@ async fn operators_cannot_touch_chats_they_do_not_take_part_in() -> anyhow::Resu
     server
         .add_operator("eve@example.com", "Eve", PASSWORD)
         .await?;
-    let (mut ann, _) = RawAgent::connect(&server, "ann@example.com", PASSWORD).await?;
-    ann.request(AgentRequest::SetStatus {
-        req: 1,
-        status: Status::Online,
-    })
-    .await?;
+    let (mut ann, _) =
+        RawAgent::connect_with_status(&server, "ann@example.com", PASSWORD, Status::Online).await?;
     let (_visitor, _, id) = visitor_in_chat(&server).await?;
     ann.request(AgentRequest::Accept {
         req: 2,

@@ -14,13 +14,7 @@ const NAME_SURVEY: &str = r#"[{"key":"name","label":"Your name","kind":"text","r
 
 async fn online_operator(server: &TestServer, email: &str, name: &str) -> anyhow::Result<RawAgent> {
     server.add_operator(email, name, PASSWORD).await?;
-    let (mut agent, _) = RawAgent::connect(server, email, PASSWORD).await?;
-    agent
-        .request(AgentRequest::SetStatus {
-            req: 1,
-            status: Status::Online,
-        })
-        .await?;
+    let (agent, _) = RawAgent::connect_with_status(server, email, PASSWORD, Status::Online).await?;
     Ok(agent)
 }
 

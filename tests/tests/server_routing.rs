@@ -31,13 +31,7 @@ async fn online(server: &TestServer, email: &str, name: &str) -> anyhow::Result<
 }
 
 async fn reconnect(server: &TestServer, email: &str) -> anyhow::Result<RawAgent> {
-    let (mut agent, _) = RawAgent::connect(server, email, PASSWORD).await?;
-    agent
-        .request(AgentRequest::SetStatus {
-            req: 1,
-            status: Status::Online,
-        })
-        .await?;
+    let (agent, _) = RawAgent::connect_with_status(server, email, PASSWORD, Status::Online).await?;
     Ok(agent)
 }
 

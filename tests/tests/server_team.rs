@@ -29,13 +29,10 @@ async fn operator(
 }
 
 async fn connect(server: &TestServer, email: &str, status: Status) -> anyhow::Result<Op> {
-    let (mut agent, welcome) = RawAgent::connect(server, email, PASSWORD).await?;
+    let (agent, welcome) = RawAgent::connect_with_status(server, email, PASSWORD, status).await?;
     let AgentEvent::Welcome { operator, .. } = welcome else {
         anyhow::bail!("expected welcome, got {welcome:?}");
     };
-    agent
-        .request(AgentRequest::SetStatus { req: 1, status })
-        .await?;
     Ok(Op {
         agent,
         id: operator.id,
