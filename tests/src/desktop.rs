@@ -3,11 +3,10 @@
 //! inside `scripts/desktop-session.sh` (display, session bus, unlocked keyring).
 //!
 //! [`visitor`] is the other side of a chat: a raw visitor socket, as the widget would open;
-//! [`notifications`] sees the notifications the app raises; [`link`] is a network link to cut;
-//! [`tray`] is the panel that shows the tray icon; [`x11`] and [`menu`] press real keys.
+//! [`notifications`] sees the notifications the app raises (a link to cut is
+//! [`crate::chaos_proxy::ChaosProxy`]); [`tray`] is the panel that shows the tray icon; [`x11`] and [`menu`] press real keys.
 
 pub mod files;
-pub mod link;
 pub mod menu;
 pub mod notifications;
 pub mod tray;

@@ -2,7 +2,7 @@
 //! message typed meanwhile waits as queued, and it is delivered once the server is back; an app
 //! restarted mid-chat comes back to its open chats with their history.
 
-use switchboard_tests::desktop::link::Link;
+use switchboard_tests::chaos_proxy::ChaosProxy;
 use switchboard_tests::desktop::visitor::{ask_for_names, Visitor};
 use switchboard_tests::desktop::DesktopApp;
 use switchboard_tests::server::TestServer;
@@ -15,7 +15,7 @@ async fn message_typed_while_the_server_is_down_is_delivered_after_restart() -> 
     let mut server = TestServer::start().await?;
     ask_for_names(&server).await?;
     server.add_operator(EMAIL, "Ann Operator", PASSWORD).await?;
-    let link = Link::open(&server.base_url()).await?;
+    let link = ChaosProxy::start(&server.base_url()).await?;
 
     let app = DesktopApp::start().await?;
     app.log_in(&link.url(), EMAIL, PASSWORD, false).await?;
@@ -39,7 +39,7 @@ async fn message_typed_while_the_server_is_down_is_delivered_after_restart() -> 
         .await?;
 
     // ...and goes out when the connection is back; the banner disappears.
-    link.restore();
+    link.mend();
     app.wait_until_gone("[data-testid=connection-banner]")
         .await?;
     app.wait_for("[data-testid=message][data-delivery=sent]")
