@@ -141,11 +141,6 @@ pub struct WidgetVisitor {
     _profile: tempfile::TempDir,
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
-}
-
 /// Looks again every [`POLL`] until `probe` finds something or [`WAIT`] passes.
 async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> anyhow::Result<T>
 where
@@ -191,7 +186,7 @@ impl WidgetVisitor {
         // (an error only means one was picked already).
         let _ = rustls::crypto::ring::default_provider().install_default();
         let profile = tempfile::tempdir()?;
-        let port = free_port()?;
+        let port = crate::urls::free_port()?;
         let driver = Driver::spawn(port, &profile.path().join("chromedriver.log"))?;
         let driver_url = Url::parse(&format!("http://127.0.0.1:{port}/"))?;
         wait_until_ready(&driver_url).await?;

@@ -13,7 +13,6 @@ pub mod tray;
 pub mod visitor;
 pub mod x11;
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -61,10 +60,6 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 impl DesktopApp {
     /// Starts the app with a fresh keychain profile (nothing remembered).
     pub async fn start() -> anyhow::Result<DesktopApp> {
@@ -85,8 +80,8 @@ impl DesktopApp {
                 binary.display()
             );
         }
-        let port = free_port()?;
-        let native_port = free_port()?;
+        let port = crate::urls::free_port()?;
+        let native_port = crate::urls::free_port()?;
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])

@@ -7,6 +7,7 @@ pub mod chaos_proxy;
 pub mod desktop;
 pub mod files;
 pub mod forwarded;
+pub mod postgres;
 pub mod server;
 pub mod urls;
 pub mod wire;

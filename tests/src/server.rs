@@ -1,7 +1,9 @@
 //! The real `switchboard-server` binary on a free port with a temporary data directory.
 //!
 //! Tests do not build the server: the test script builds every binary first. The binary is
-//! `SWITCHBOARD_SERVER_BIN` or `<repo>/target/debug/switchboard-server`.
+//! `SWITCHBOARD_SERVER_BIN` or `<repo>/target/debug/switchboard-server`. With
+//! `SWITCHBOARD_TEST_DATABASE=postgres` every test server keeps its data in a PostgreSQL server
+//! of its own instead of the SQLite file.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -11,6 +13,8 @@ use anyhow::{bail, Context};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 use url::Url;
+
+use crate::postgres::TestPostgres;
 
 /// Password of the admin the test server creates on first start.
 const ADMIN_PASSWORD: &str = "test-admin-password";
@@ -44,6 +48,35 @@ pub struct TestServer {
     data_dir: tempfile::TempDir,
     address: String,
     flags: Vec<String>,
+    database: Option<TestDatabase>,
+}
+
+/// A PostgreSQL database a test server keeps its data in.
+struct TestDatabase {
+    url: String,
+    _server: TestPostgres,
+}
+
+impl TestDatabase {
+    /// A database of its own when `SWITCHBOARD_TEST_DATABASE=postgres`, else none (SQLite).
+    async fn from_env() -> anyhow::Result<Option<TestDatabase>> {
+        match std::env::var("SWITCHBOARD_TEST_DATABASE").as_deref() {
+            Ok("postgres") => {
+                let server = TestPostgres::start().await?;
+                let url = server.create_database("switchboard").await?;
+                Ok(Some(TestDatabase {
+                    url,
+                    _server: server,
+                }))
+            }
+            Ok("sqlite") | Err(_) => Ok(None),
+            Ok(other) => bail!("SWITCHBOARD_TEST_DATABASE={other}: use postgres or sqlite"),
+        }
+    }
+
+    fn flags(database: Option<&TestDatabase>) -> Vec<String> {
+        database.map_or_else(Vec::new, |d| vec!["--database-url".into(), d.url.clone()])
+    }
 }
 
 impl TestServer {
@@ -55,13 +88,19 @@ impl TestServer {
     /// Starts the server with extra command-line flags (e.g. `--visitor-grace-secs 1`).
     pub async fn start_with(flags: &[&str]) -> anyhow::Result<TestServer> {
         let data_dir = tempfile::tempdir()?;
-        let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        let database = TestDatabase::from_env().await?;
+        let flags: Vec<String> = flags
+            .iter()
+            .map(|f| f.to_string())
+            .chain(TestDatabase::flags(database.as_ref()))
+            .collect();
         let (child, address) = spawn(data_dir.path(), "127.0.0.1:0", &flags).await?;
         Ok(TestServer {
             child,
             data_dir,
             address,
             flags,
+            database,
         })
     }
 
@@ -127,11 +166,38 @@ impl TestServer {
         Ok(())
     }
 
+    /// Runs one SQL statement on the server's database beside the running server (Debian's
+    /// sqlite3 or psql) and returns what it printed, unaligned and without headers.
+    pub async fn sql(&self, statement: &str) -> anyhow::Result<String> {
+        let mut command = match &self.database {
+            Some(database) => {
+                let mut psql = Command::new("psql");
+                psql.args(["-qAt", "-v", "ON_ERROR_STOP=1", &database.url, "-c"]);
+                psql
+            }
+            None => {
+                let mut sqlite = Command::new("sqlite3");
+                sqlite.arg(self.data_dir().join("switchboard.db"));
+                sqlite
+            }
+        };
+        let output = command
+            .arg(statement)
+            .output()
+            .await
+            .context("sqlite3 or psql is installed")?;
+        if !output.status.success() {
+            bail!("{statement}: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(String::from_utf8(output.stdout)?)
+    }
+
     async fn admin_command(&self, args: &[&str], stdin: Option<&str>) -> anyhow::Result<()> {
         let mut child = Command::new(server_bin())
             .args(args)
             .arg("--data-dir")
             .arg(self.data_dir())
+            .args(TestDatabase::flags(self.database.as_ref()))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -15,3 +15,11 @@ pub fn ws_url(address: impl Display, path: &str) -> Url {
     Url::parse(&format!("ws://{address}/{}", path.trim_start_matches('/')))
         .expect("a host:port address and a path make a URL")
 }
+
+/// A loopback port nothing listens on right now, for a program started next that needs a
+/// fixed port.
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}

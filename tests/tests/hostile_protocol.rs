@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use anyhow::Context;
 use switchboard_protocol::limits::MESSAGE_BURST;
 use switchboard_protocol::{
     AgentEvent, AgentRequest, ErrorCode, EventBody, Status, PROTOCOL_VERSION,
@@ -45,18 +44,6 @@ async fn logout(server: &TestServer, token: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs SQL on the server's database with Debian's sqlite3, next to the running server.
-async fn sql(server: &TestServer, statement: &str) -> anyhow::Result<()> {
-    let output = tokio::process::Command::new("sqlite3")
-        .arg(server.data_dir().join("switchboard.db"))
-        .arg(statement)
-        .output()
-        .await
-        .context("sqlite3 is installed")?;
-    anyhow::ensure!(output.status.success(), "sqlite3 failed: {output:?}");
-    Ok(())
-}
-
 #[tokio::test]
 async fn logging_out_closes_the_sockets_of_that_session_only() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -89,7 +76,7 @@ async fn logging_out_closes_the_sockets_of_that_session_only() -> anyhow::Result
 async fn an_expired_session_token_opens_nothing() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let session = login(&server, server.admin_email(), server.admin_password()).await?;
-    sql(&server, "UPDATE sessions SET expires_at = 1").await?;
+    server.sql("UPDATE sessions SET expires_at = 1").await?;
 
     let (mut agent, refused) = hello(&server, &session.token).await?;
     assert!(is_unauthorized(&refused), "{refused:?}");

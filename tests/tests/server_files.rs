@@ -2,8 +2,6 @@
 //! enforced while the bytes stream in, resumable uploads, access only for the chat's own
 //! participants, safe serving, no path tricks, and deletion when the chat closes.
 
-use std::path::Path;
-
 use futures_util::stream;
 use reqwest::StatusCode;
 use switchboard_protocol::http::UploadStatus;
@@ -467,17 +465,11 @@ async fn closing_the_chat_deletes_its_files_and_the_link_says_so() -> anyhow::Re
             .await?
             .contains("deleted when their chat ends"));
     }
-    let rows = database_file_rows(server.data_dir()).await?;
+    let rows: i64 = server
+        .sql("SELECT COUNT(*) FROM files")
+        .await?
+        .trim()
+        .parse()?;
     assert_eq!(rows, 0, "the database keeps no file rows");
     Ok(())
-}
-
-async fn database_file_rows(data_dir: &Path) -> anyhow::Result<i64> {
-    let output = tokio::process::Command::new("sqlite3")
-        .arg(data_dir.join("switchboard.db"))
-        .arg("SELECT COUNT(*) FROM files")
-        .output()
-        .await?;
-    anyhow::ensure!(output.status.success(), "sqlite3 failed: {output:?}");
-    Ok(String::from_utf8(output.stdout)?.trim().parse()?)
 }

@@ -23,6 +23,10 @@ pub struct Config {
     /// Data directory holding switchboard.db and files/ [default: the OS data directory]
     #[arg(long, env = "SWITCHBOARD_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Database URL, `postgres://user:password@host/database` for a cluster of nodes that share
+    /// it [default: the SQLite file switchboard.db in the data directory]
+    #[arg(long, env = "SWITCHBOARD_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
     /// Directory with the built widget and demo site, served at /.
     #[arg(
         long,
@@ -86,14 +90,31 @@ impl Config {
         }
     }
 
-    /// Creates the data directory (and files/) if needed and opens the database in it.
+    /// Creates the data directory (and files/) if needed and opens the database: the
+    /// configured URL, or the SQLite file in the data directory.
     pub async fn open_store(&self) -> anyhow::Result<Store> {
         let dir = self.data_dir();
         std::fs::create_dir_all(dir.join("files"))
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        if let Some(url) = &self.database_url {
+            return Store::connect(url)
+                .await
+                .with_context(|| format!("cannot open the database {}", redacted(url)));
+        }
         let database = dir.join("switchboard.db");
         Store::open(&database)
             .await
             .with_context(|| format!("cannot open the database {}", database.display()))
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
     }
 }

@@ -1,5 +1,6 @@
 //! Durable storage: operators, sessions, settings, visitors, conversations and their sequenced
-//! events, in one SQLite file (WAL mode) under the data directory.
+//! events, in one SQLite file (WAL mode) under the data directory, or in a PostgreSQL database
+//! that the nodes of a cluster share.
 //!
 //! Handlers never touch SQL; they call the [`crate::hub::Hub`], which calls this store. Event
 //! sequence numbers are assigned inside the transaction that stores the event, so they are
@@ -10,10 +11,9 @@ mod internal;
 pub use internal::placeholder_visitor;
 
 use std::path::Path;
-use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
 use switchboard_protocol::{
     ConversationEvent, ConversationState, EventBody, Millis, Operator, OperatorRef, PageInfo,
     ReadMarks, Role, Side, Status, SurveyAnswer,
@@ -120,39 +120,81 @@ pub enum Appended {
     Duplicate(u32),
 }
 
-/// The SQLite store.
+/// Which database engine holds the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One SQLite file (WAL mode): a single server node.
+    Sqlite,
+    /// A PostgreSQL database that several server nodes share.
+    Postgres,
+}
+
+/// The store: a connection pool to SQLite or PostgreSQL. Queries are written once, in the SQL
+/// both engines accept, with `$N` placeholders.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database file and applies migrations.
+    /// Opens (creating if needed) an SQLite database file and applies migrations.
     pub async fn open(path: &Path) -> StoreResult<Store> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Self::connect(&sqlite_url(path)).await
     }
 
-    /// Starts a transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so it never
-    /// fails half-way because another connection wrote after it read (SQLITE_BUSY_SNAPSHOT);
-    /// it waits for the busy timeout instead.
+    /// Connects to `sqlite://<file>` or `postgres://…` and applies that engine's migrations.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|connection, _| {
+                        Box::pin(
+                            async move { connection.execute(SQLITE_PRAGMAS).await.map(|_| ()) },
+                        )
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?
+            }
+        };
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations-postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// Which engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so it
+    /// never fails half-way because another connection wrote after it read
+    /// (SQLITE_BUSY_SNAPSHOT); it waits for the busy timeout instead. PostgreSQL locks the
+    /// rows each statement touches.
     async fn write_transaction(&self) -> StoreResult<Tx<'static>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// The connection pool, for modules that keep their own tables (files).
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -174,7 +216,7 @@ impl Store {
         };
         let result = sqlx::query(
             "INSERT INTO operators (id, email, name, role, password_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&operator.id)
         .bind(email)
@@ -215,7 +257,7 @@ impl Store {
     ) -> StoreResult<Option<(OperatorRecord, String)>> {
         let row = sqlx::query(
             "SELECT id, email, name, role, status, disabled, max_chats, password_hash
-             FROM operators WHERE email = ?",
+             FROM operators WHERE email = $1",
         )
         .bind(email)
         .fetch_optional(&self.pool)
@@ -227,17 +269,17 @@ impl Store {
     /// Replaces an operator's password hash and ends their sessions. False if no such email.
     pub async fn set_password(&self, email: &str, password_hash: &str) -> StoreResult<bool> {
         let mut tx = self.write_transaction().await?;
-        let id: Option<String> = sqlx::query_scalar("SELECT id FROM operators WHERE email = ?")
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM operators WHERE email = $1")
             .bind(email)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(id) = id else { return Ok(false) };
-        sqlx::query("UPDATE operators SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE operators SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(&id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE operator_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE operator_id = $1")
             .bind(&id)
             .execute(&mut *tx)
             .await?;
@@ -247,7 +289,7 @@ impl Store {
 
     /// Removes an operator and their sessions. False if no such email.
     pub async fn remove_operator(&self, email: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM operators WHERE email = ?")
+        let done = sqlx::query("DELETE FROM operators WHERE email = $1")
             .bind(email)
             .execute(&self.pool)
             .await?;
@@ -257,13 +299,13 @@ impl Store {
     /// Disables an operator (ending their sessions) or enables them again. False if no such id.
     pub async fn set_disabled(&self, operator_id: &str, disabled: bool) -> StoreResult<bool> {
         let mut tx = self.write_transaction().await?;
-        let done = sqlx::query("UPDATE operators SET disabled = ? WHERE id = ?")
-            .bind(disabled)
+        let done = sqlx::query("UPDATE operators SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
             .bind(operator_id)
             .execute(&mut *tx)
             .await?;
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE operator_id = ?")
+            sqlx::query("DELETE FROM sessions WHERE operator_id = $1")
                 .bind(operator_id)
                 .execute(&mut *tx)
                 .await?;
@@ -278,8 +320,8 @@ impl Store {
         operator_id: &str,
         max_chats: Option<u32>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE operators SET max_chats = ? WHERE id = ?")
-            .bind(max_chats)
+        let done = sqlx::query("UPDATE operators SET max_chats = $1 WHERE id = $2")
+            .bind(max_chats.map(i64::from))
             .bind(operator_id)
             .execute(&self.pool)
             .await?;
@@ -288,7 +330,7 @@ impl Store {
 
     /// Stores an operator's chosen status.
     pub async fn set_status(&self, operator_id: &str, status: Status) -> StoreResult<()> {
-        sqlx::query("UPDATE operators SET status = ? WHERE id = ?")
+        sqlx::query("UPDATE operators SET status = $1 WHERE id = $2")
             .bind(enum_text(&status))
             .bind(operator_id)
             .execute(&self.pool)
@@ -306,7 +348,7 @@ impl Store {
         expires_at: Millis,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, operator_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, operator_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(operator_id)
@@ -322,7 +364,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT o.id, o.email, o.name, o.role, o.status, o.disabled, o.max_chats
              FROM sessions s JOIN operators o ON o.id = s.operator_id
-             WHERE s.token_hash = ? AND s.expires_at > ? AND o.disabled = 0",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled = 0",
         )
         .bind(token_hash)
         .bind(now_millis())
@@ -333,7 +375,7 @@ impl Store {
 
     /// Ends a session (and purges expired ones).
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
             .bind(token_hash)
             .bind(now_millis())
             .execute(&self.pool)
@@ -346,7 +388,7 @@ impl Store {
     /// A setting's value.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -356,7 +398,7 @@ impl Store {
     /// Sets a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?, ?)
+            "INSERT INTO settings (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
         .bind(key)
@@ -378,7 +420,7 @@ impl Store {
         let now = now_millis();
         sqlx::query(
             "INSERT INTO visitors (id, time_zone, current_page, created_at, last_seen_at)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone,
                  current_page = excluded.current_page, last_seen_at = excluded.last_seen_at",
         )
@@ -394,7 +436,7 @@ impl Store {
 
     /// Stores the page a visitor is on.
     pub async fn set_visitor_page(&self, visitor_id: &str, page: &PageInfo) -> StoreResult<()> {
-        sqlx::query("UPDATE visitors SET current_page = ?, last_seen_at = ? WHERE id = ?")
+        sqlx::query("UPDATE visitors SET current_page = $1, last_seen_at = $2 WHERE id = $3")
             .bind(serde_json::to_string(page)?)
             .bind(now_millis())
             .bind(visitor_id)
@@ -406,7 +448,7 @@ impl Store {
     /// The page a visitor last reported.
     pub async fn visitor_page(&self, visitor_id: &str) -> StoreResult<Option<PageInfo>> {
         let page: Option<Option<String>> =
-            sqlx::query_scalar("SELECT current_page FROM visitors WHERE id = ?")
+            sqlx::query_scalar("SELECT current_page FROM visitors WHERE id = $1")
                 .bind(visitor_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -423,7 +465,7 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO offline_messages (visitor_id, name, email, text, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(visitor_id)
         .bind(name)
@@ -457,22 +499,22 @@ impl Store {
                     .unwrap_or_default(),
                 visitor_email: row.try_get("visitor_email")?,
                 state: parse_enum(&row.try_get::<String, _>("state")?)?,
-                last_seq: row.try_get("last_seq")?,
+                last_seq: get_u32(&row, "last_seq")?,
                 survey: serde_json::from_str(&row.try_get::<String, _>("survey")?)?,
                 called_from: parse_json_opt(row.try_get("called_from")?)?,
                 current_page: parse_json_opt(row.try_get("current_page")?)?,
                 first_message: row.try_get("first_message")?,
                 started_at: row.try_get("started_at")?,
                 visitor_marks: ReadMarks {
-                    delivered: row.try_get("visitor_delivered")?,
-                    seen: row.try_get("visitor_seen")?,
+                    delivered: get_u32(&row, "visitor_delivered")?,
+                    seen: get_u32(&row, "visitor_seen")?,
                 },
                 operator_marks: ReadMarks {
-                    delivered: row.try_get("operator_delivered")?,
-                    seen: row.try_get("operator_seen")?,
+                    delivered: get_u32(&row, "operator_delivered")?,
+                    seen: get_u32(&row, "operator_seen")?,
                 },
                 operators,
-                internal: row.try_get("internal")?,
+                internal: row.try_get::<i64, _>("internal")? != 0,
                 id,
             });
         }
@@ -482,7 +524,7 @@ impl Store {
     async fn participants(&self, conversation_id: &str) -> StoreResult<Vec<OperatorRef>> {
         let rows = sqlx::query(
             "SELECT operator_id, operator_name FROM participants
-             WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at",
+             WHERE conversation_id = $1 AND left_at IS NULL ORDER BY joined_at",
         )
         .bind(conversation_id)
         .fetch_all(&self.pool)
@@ -500,7 +542,7 @@ impl Store {
     /// Whether an operator ever took part in a conversation (open or closed).
     pub async fn took_part(&self, conversation_id: &str, operator_id: &str) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM participants WHERE conversation_id = ? AND operator_id = ?",
+            "SELECT 1 FROM participants WHERE conversation_id = $1 AND operator_id = $2",
         )
         .bind(conversation_id)
         .bind(operator_id)
@@ -515,7 +557,7 @@ impl Store {
         new: &NewConversation,
     ) -> StoreResult<ConversationEvent> {
         let mut tx = self.write_transaction().await?;
-        sqlx::query("UPDATE visitors SET name = ?, email = ? WHERE id = ?")
+        sqlx::query("UPDATE visitors SET name = $1, email = $2 WHERE id = $3")
             .bind(&new.visitor_name)
             .bind(&new.visitor_email)
             .bind(&new.visitor_id)
@@ -524,7 +566,7 @@ impl Store {
         let now = now_millis();
         sqlx::query(
             "INSERT INTO conversations (id, visitor_id, state, survey, called_from, started_at)
-             VALUES (?, ?, 'ringing', ?, ?, ?)",
+             VALUES ($1, $2, 'ringing', $3, $4, $5)",
         )
         .bind(&new.id)
         .bind(&new.visitor_id)
@@ -556,20 +598,20 @@ impl Store {
                 text,
                 ..
             } => {
-                let earlier: Option<u32> = sqlx::query_scalar(
-                    "SELECT seq FROM events WHERE conversation_id = ? AND client_msg_id = ?",
+                let earlier: Option<i64> = sqlx::query_scalar(
+                    "SELECT seq FROM events WHERE conversation_id = $1 AND client_msg_id = $2",
                 )
                 .bind(conversation_id)
                 .bind(client_msg_id)
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(seq) = earlier {
-                    return Ok(Appended::Duplicate(seq));
+                    return Ok(Appended::Duplicate(to_u32(seq)?));
                 }
                 if matches!(author, switchboard_protocol::Author::Visitor { .. }) {
                     sqlx::query(
-                        "UPDATE conversations SET first_message = ?
-                         WHERE id = ? AND first_message IS NULL",
+                        "UPDATE conversations SET first_message = $1
+                         WHERE id = $2 AND first_message IS NULL",
                     )
                     .bind(text)
                     .bind(conversation_id)
@@ -583,7 +625,7 @@ impl Store {
         if let EventBody::OperatorJoined { operator } = &body {
             sqlx::query(
                 "INSERT INTO participants (conversation_id, operator_id, operator_name, joined_at)
-                 VALUES (?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4)
                  ON CONFLICT (conversation_id, operator_id) DO UPDATE SET left_at = NULL",
             )
             .bind(conversation_id)
@@ -596,7 +638,7 @@ impl Store {
         }
         if let EventBody::OperatorLeft { operator } = &body {
             sqlx::query(
-                "UPDATE participants SET left_at = ? WHERE conversation_id = ? AND operator_id = ?",
+                "UPDATE participants SET left_at = $1 WHERE conversation_id = $2 AND operator_id = $3",
             )
             .bind(now_millis())
             .bind(conversation_id)
@@ -605,8 +647,8 @@ impl Store {
             .await?;
             // A chat its last operator left returns to the queue.
             sqlx::query(
-                "UPDATE conversations SET state = 'ringing' WHERE id = ? AND NOT EXISTS
-                 (SELECT 1 FROM participants WHERE conversation_id = ? AND left_at IS NULL)",
+                "UPDATE conversations SET state = 'ringing' WHERE id = $1 AND NOT EXISTS
+                 (SELECT 1 FROM participants WHERE conversation_id = $2 AND left_at IS NULL)",
             )
             .bind(conversation_id)
             .bind(conversation_id)
@@ -629,12 +671,12 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<ConversationEvent>> {
         let rows = sqlx::query(
-            "SELECT seq, at, body FROM events WHERE conversation_id = ? AND seq > ?
-             ORDER BY seq LIMIT ?",
+            "SELECT seq, at, body FROM events WHERE conversation_id = $1 AND seq > $2
+             ORDER BY seq LIMIT $3",
         )
         .bind(conversation_id)
-        .bind(after)
-        .bind(limit)
+        .bind(i64::from(after))
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(event_from_row).collect()
@@ -649,12 +691,12 @@ impl Store {
         limit: u32,
     ) -> StoreResult<(Vec<ConversationEvent>, bool)> {
         let rows = sqlx::query(
-            "SELECT seq, at, body FROM events WHERE conversation_id = ? AND seq < ?
-             ORDER BY seq DESC LIMIT ?",
+            "SELECT seq, at, body FROM events WHERE conversation_id = $1 AND seq < $2
+             ORDER BY seq DESC LIMIT $3",
         )
         .bind(conversation_id)
-        .bind(before.unwrap_or(u32::MAX))
-        .bind(limit + 1)
+        .bind(i64::from(before.unwrap_or(u32::MAX)))
+        .bind(i64::from(limit) + 1)
         .fetch_all(&self.pool)
         .await?;
         let has_more = rows.len() > limit as usize;
@@ -676,15 +718,15 @@ impl Store {
     ) -> StoreResult<()> {
         let sql = match side {
             Side::Visitor => {
-                "UPDATE conversations SET visitor_delivered = ?, visitor_seen = ? WHERE id = ?"
+                "UPDATE conversations SET visitor_delivered = $1, visitor_seen = $2 WHERE id = $3"
             }
             Side::Operator => {
-                "UPDATE conversations SET operator_delivered = ?, operator_seen = ? WHERE id = ?"
+                "UPDATE conversations SET operator_delivered = $1, operator_seen = $2 WHERE id = $3"
             }
         };
         sqlx::query(sql)
-            .bind(marks.delivered)
-            .bind(marks.seen)
+            .bind(i64::from(marks.delivered))
+            .bind(i64::from(marks.seen))
             .bind(conversation_id)
             .execute(&self.pool)
             .await?;
@@ -692,12 +734,27 @@ impl Store {
     }
 }
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// Set on every SQLite connection: write-ahead log, wait for locks, enforce foreign keys.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+    PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+
+/// The `sqlite://` URL of a database file (created if missing). `%`, `?` and `#` in the path
+/// are escaped, since the URL is percent-decoded.
+fn sqlite_url(path: &Path) -> String {
+    let path = path
+        .to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    format!("sqlite://{path}?mode=rwc")
+}
 
 async fn set_state(tx: &mut Tx<'_>, id: &str, state: ConversationState) -> StoreResult<()> {
     let closed_at = (state == ConversationState::Closed).then(now_millis);
     sqlx::query(
-        "UPDATE conversations SET state = ?, closed_at = COALESCE(?, closed_at) WHERE id = ?",
+        "UPDATE conversations SET state = $1, closed_at = COALESCE($2, closed_at) WHERE id = $3",
     )
     .bind(enum_text(&state))
     .bind(closed_at)
@@ -714,19 +771,19 @@ async fn insert_event(
     body: EventBody,
     client_msg_id: Option<&str>,
 ) -> StoreResult<ConversationEvent> {
-    let seq: u32 = sqlx::query_scalar(
-        "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
     )
     .bind(conversation_id)
     .fetch_one(&mut **tx)
     .await?;
     let event = ConversationEvent {
-        seq,
+        seq: to_u32(seq)?,
         at: now_millis(),
         body,
     };
     sqlx::query(
-        "INSERT INTO events (conversation_id, seq, at, client_msg_id, body) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO events (conversation_id, seq, at, client_msg_id, body) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(conversation_id)
     .bind(seq)
@@ -738,15 +795,15 @@ async fn insert_event(
     Ok(event)
 }
 
-fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<ConversationEvent> {
+fn event_from_row(row: &AnyRow) -> StoreResult<ConversationEvent> {
     Ok(ConversationEvent {
-        seq: row.try_get("seq")?,
+        seq: get_u32(row, "seq")?,
         at: row.try_get("at")?,
         body: serde_json::from_str(&row.try_get::<String, _>("body")?)?,
     })
 }
 
-fn operator_record(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OperatorRecord> {
+fn operator_record(row: &AnyRow) -> StoreResult<OperatorRecord> {
     Ok(OperatorRecord {
         operator: Operator {
             id: row.try_get("id")?,
@@ -755,9 +812,22 @@ fn operator_record(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OperatorRecord>
             role: parse_enum(&row.try_get::<String, _>("role")?)?,
         },
         status: parse_enum(&row.try_get::<String, _>("status")?)?,
-        disabled: row.try_get("disabled")?,
-        max_chats: row.try_get("max_chats")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        max_chats: row
+            .try_get::<Option<i64>, _>("max_chats")?
+            .map(to_u32)
+            .transpose()?,
     })
+}
+
+/// A stored integer that must fit a `u32` (seqs, marks, counts, caps).
+pub(crate) fn to_u32(value: i64) -> StoreResult<u32> {
+    u32::try_from(value).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// Reads an integer column that must fit a `u32`.
+pub(crate) fn get_u32(row: &AnyRow, column: &str) -> StoreResult<u32> {
+    to_u32(row.try_get(column)?)
 }
 
 /// The snake_case name serde gives a unit enum variant.

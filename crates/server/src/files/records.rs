@@ -52,7 +52,7 @@ impl FileRecord {
 pub async fn insert(store: &Store, record: &FileRecord) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO files (id, conversation_id, uploader, author, name, mime, size, received, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&record.id)
     .bind(&record.conversation_id)
@@ -72,7 +72,7 @@ pub async fn insert(store: &Store, record: &FileRecord) -> StoreResult<()> {
 pub async fn get(store: &Store, id: &str) -> StoreResult<Option<FileRecord>> {
     let row = sqlx::query(
         "SELECT id, conversation_id, uploader, author, name, mime, size, received, seq
-         FROM files WHERE id = ?",
+         FROM files WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(store.pool())
@@ -87,13 +87,16 @@ pub async fn get(store: &Store, id: &str) -> StoreResult<Option<FileRecord>> {
         mime: row.try_get("mime")?,
         size: row.try_get::<i64, _>("size")? as u64,
         received: row.try_get::<i64, _>("received")? as u64,
-        seq: row.try_get("seq")?,
+        seq: row
+            .try_get::<Option<i64>, _>("seq")?
+            .map(crate::store::to_u32)
+            .transpose()?,
     }))
 }
 
 /// Records how many bytes are stored.
 pub async fn set_received(store: &Store, id: &str, received: u64) -> StoreResult<()> {
-    sqlx::query("UPDATE files SET received = ? WHERE id = ?")
+    sqlx::query("UPDATE files SET received = $1 WHERE id = $2")
         .bind(received as i64)
         .bind(id)
         .execute(store.pool())
@@ -103,8 +106,8 @@ pub async fn set_received(store: &Store, id: &str, received: u64) -> StoreResult
 
 /// Records the seq of the file's `File` event.
 pub async fn set_seq(store: &Store, id: &str, seq: u32) -> StoreResult<()> {
-    sqlx::query("UPDATE files SET seq = ? WHERE id = ?")
-        .bind(seq)
+    sqlx::query("UPDATE files SET seq = $1 WHERE id = $2")
+        .bind(i64::from(seq))
         .bind(id)
         .execute(store.pool())
         .await?;
@@ -113,7 +116,7 @@ pub async fn set_seq(store: &Store, id: &str, seq: u32) -> StoreResult<()> {
 
 /// Deletes one upload's row.
 pub async fn delete(store: &Store, id: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM files WHERE id = ?")
+    sqlx::query("DELETE FROM files WHERE id = $1")
         .bind(id)
         .execute(store.pool())
         .await?;
@@ -127,8 +130,8 @@ pub async fn delete_closed(
     conversation_id: Option<&str>,
 ) -> StoreResult<Vec<String>> {
     let ids: Vec<String> = sqlx::query_scalar(
-        "DELETE FROM files WHERE conversation_id = ?1
-            OR (?1 IS NULL AND conversation_id IN (SELECT id FROM conversations WHERE state = 'closed'))
+        "DELETE FROM files WHERE conversation_id = $1
+            OR ($1 IS NULL AND conversation_id IN (SELECT id FROM conversations WHERE state = 'closed'))
          RETURNING id",
     )
     .bind(conversation_id)

@@ -1,12 +1,11 @@
 //! `/ws/v1/agent`: an operator's socket. Hello (token + resume points) first, then requests
 //! answered with Ack / HistoryPage / Error, while hub frames flow out.
 
-use axum::extract::ws::WebSocket;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 use switchboard_protocol::{AgentEvent, AgentRequest, ErrorCode, ProtocolError, PROTOCOL_VERSION};
 
-use super::socket::{self, Incoming, Metered, Reader};
+use super::socket::{self, FrameSocket, Incoming, Metered, Reader};
 use super::AppState;
 use crate::auth;
 use crate::hub::{frame_of, Hub};
@@ -21,7 +20,8 @@ fn error(req: Option<u32>, error: ProtocolError) -> AgentEvent {
     AgentEvent::Error { req, error }
 }
 
-async fn run(mut socket: WebSocket, state: AppState) {
+/// Serves one operator's socket from hello to close.
+pub(crate) async fn run(mut socket: impl FrameSocket, state: AppState) {
     let mut reader = Reader::default();
     let Some((record, resume, token)) = handshake(&mut socket, &mut reader, &state.hub).await
     else {
@@ -55,7 +55,7 @@ async fn run(mut socket: WebSocket, state: AppState) {
 /// Waits for Hello, checks version and token. Refuses the socket on failure. Returns the
 /// operator, the resume points and the session token.
 async fn handshake(
-    socket: &mut WebSocket,
+    socket: &mut impl FrameSocket,
     reader: &mut Reader,
     hub: &Hub,
 ) -> Option<(

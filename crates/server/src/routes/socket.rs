@@ -1,6 +1,7 @@
 //! What agent and visitor sockets share: bounded buffers, reading typed frames with a rate
 //! limit and clear error frames, the handshake timeout, and pumping hub frames out.
 
+use std::future::Future;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -33,6 +34,25 @@ pub fn bounded(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
         .max_write_buffer_size(4 * MAX_FRAME_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
+}
+
+/// A WebSocket as the handlers see it: one this node accepted, or one that another node of a
+/// cluster accepted and carries over the bus ([`crate::cluster`]).
+pub trait FrameSocket: Send {
+    /// The next message; `None` once the socket is gone.
+    fn recv(&mut self) -> impl Future<Output = Option<Result<Message, axum::Error>>> + Send;
+    /// Sends one message.
+    fn send(&mut self, message: Message) -> impl Future<Output = Result<(), axum::Error>> + Send;
+}
+
+impl FrameSocket for WebSocket {
+    async fn recv(&mut self) -> Option<Result<Message, axum::Error>> {
+        WebSocket::recv(self).await
+    }
+
+    async fn send(&mut self, message: Message) -> Result<(), axum::Error> {
+        WebSocket::send(self, message).await
+    }
 }
 
 /// One read from a socket.
@@ -68,7 +88,7 @@ impl Reader {
     /// Turns what the socket produced into a request, an error to report, or the end.
     pub async fn decode<T: DeserializeOwned + Metered>(
         &mut self,
-        socket: &mut WebSocket,
+        socket: &mut impl FrameSocket,
         received: Option<Result<Message, axum::Error>>,
     ) -> Incoming<T> {
         let text = match received {
@@ -133,7 +153,7 @@ pub trait Metered {
 /// `handle` (`None`: no answer), each bad frame by the frame `bad` makes of its error, and
 /// frames the hub pushes are passed through. A socket the hub dropped as too slow is closed.
 pub async fn serve<T, R, Fut>(
-    socket: &mut WebSocket,
+    socket: &mut impl FrameSocket,
     reader: &mut Reader,
     greeting: Vec<Frame>,
     link: &mut SocketLink,
@@ -173,12 +193,12 @@ pub async fn serve<T, R, Fut>(
 }
 
 /// Sends one frame; false if the socket is gone.
-pub async fn send(socket: &mut WebSocket, frame: Frame) -> bool {
+pub async fn send(socket: &mut impl FrameSocket, frame: Frame) -> bool {
     socket.send(Message::Text(frame)).await.is_ok()
 }
 
 /// Closes with a code and a reason.
-pub async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+pub async fn close(socket: &mut impl FrameSocket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
         reason: reason.into(),
@@ -187,7 +207,7 @@ pub async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
 }
 
 /// Closes a socket the hub dropped because it could not keep up.
-pub async fn close_too_slow(socket: &mut WebSocket) {
+pub async fn close_too_slow(socket: &mut impl FrameSocket) {
     close(
         socket,
         CLOSE_TRY_AGAIN,
@@ -197,7 +217,7 @@ pub async fn close_too_slow(socket: &mut WebSocket) {
 }
 
 /// Closes after an error frame that ends the connection (bad hello, unauthorized, …).
-pub async fn refuse(socket: &mut WebSocket, frame: Frame) {
+pub async fn refuse(socket: &mut impl FrameSocket, frame: Frame) {
     let _ = send(socket, frame).await;
     close(socket, CLOSE_POLICY, "refused").await;
 }

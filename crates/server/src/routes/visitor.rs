@@ -1,9 +1,8 @@
 //! `/ws/v1/visitor`: a widget's socket. Hello (token, page, last seq) first; then page views,
 //! the call, messages, receipts, close and offline messages.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::ws::WebSocket;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
@@ -11,7 +10,7 @@ use switchboard_protocol::{
     ErrorCode, PageInfo, ProtocolError, VisitorEvent, VisitorRequest, PROTOCOL_VERSION,
 };
 
-use super::socket::{self, Incoming, Metered, Reader};
+use super::socket::{self, FrameSocket, Incoming, Metered, Reader};
 use super::AppState;
 use crate::arrival::Arrival;
 use crate::hub::{frame_of, Hub, VisitorGreeting};
@@ -23,16 +22,37 @@ pub async fn upgrade(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let origin = header_text(&headers, header::ORIGIN);
-    let host = header_text(&headers, header::HOST);
-    let arrival = Arrival::new(
-        peer.ip(),
-        header_text(&headers, header::HeaderName::from_static("x-forwarded-for")).as_deref(),
-        header_text(&headers, header::USER_AGENT).as_deref(),
-        state.hub.trusted_proxies(),
-    );
-    let origins = Origins { origin, host };
-    socket::bounded(upgrade).on_upgrade(move |socket| run(socket, state, origins, arrival))
+    let from = VisitorSocketFrom::new(peer.ip(), &headers);
+    socket::bounded(upgrade).on_upgrade(move |socket| run(socket, state, from))
+}
+
+/// Where a visitor socket comes from: the connecting address and the headers that matter. A
+/// relay node of a cluster sends this along with the socket it carries.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct VisitorSocketFrom {
+    /// The connecting address (a proxy's, when `forwarded_for` is set).
+    pub peer: IpAddr,
+    /// `Origin`.
+    pub origin: Option<String>,
+    /// `Host`.
+    pub host: Option<String>,
+    /// `X-Forwarded-For`.
+    pub forwarded_for: Option<String>,
+    /// `User-Agent`.
+    pub user_agent: Option<String>,
+}
+
+impl VisitorSocketFrom {
+    /// Reads the headers of the upgrade request.
+    pub fn new(peer: IpAddr, headers: &HeaderMap) -> Self {
+        Self {
+            peer,
+            origin: header_text(headers, header::ORIGIN),
+            host: header_text(headers, header::HOST),
+            forwarded_for: header_text(headers, header::HeaderName::from_static("x-forwarded-for")),
+            user_agent: header_text(headers, header::USER_AGENT),
+        }
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
@@ -78,7 +98,18 @@ fn error(req: Option<u32>, error: ProtocolError) -> VisitorEvent {
     VisitorEvent::Error { req, error }
 }
 
-async fn run(mut socket: WebSocket, state: AppState, origins: Origins, arrival: Arrival) {
+/// Serves one visitor's socket from hello to close.
+pub(crate) async fn run(mut socket: impl FrameSocket, state: AppState, from: VisitorSocketFrom) {
+    let arrival = Arrival::new(
+        from.peer,
+        from.forwarded_for.as_deref(),
+        from.user_agent.as_deref(),
+        state.hub.trusted_proxies(),
+    );
+    let origins = Origins {
+        origin: from.origin,
+        host: from.host,
+    };
     let mut reader = Reader::default();
     let Some(VisitorGreeting {
         visitor_id,
@@ -101,7 +132,7 @@ async fn run(mut socket: WebSocket, state: AppState, origins: Origins, arrival: 
 }
 
 async fn handshake(
-    socket: &mut WebSocket,
+    socket: &mut impl FrameSocket,
     reader: &mut Reader,
     hub: &Hub,
     origins: &Origins,

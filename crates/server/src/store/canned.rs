@@ -21,7 +21,7 @@ impl Store {
     pub async fn canned_responses(&self, operator_id: &str) -> StoreResult<Vec<CannedResponse>> {
         let rows = sqlx::query(
             "SELECT id, owner_id, group_name, shortcut, title, text FROM canned_responses
-             WHERE owner_id IS NULL OR owner_id = ?
+             WHERE owner_id IS NULL OR owner_id = $1
              ORDER BY owner_id IS NOT NULL, position",
         )
         .bind(operator_id)
@@ -33,7 +33,7 @@ impl Store {
     /// Who owns a response: `Some(None)` for a company response, `None` if there is none.
     pub async fn canned_owner(&self, id: &str) -> StoreResult<Option<Option<String>>> {
         Ok(
-            sqlx::query_scalar("SELECT owner_id FROM canned_responses WHERE id = ?")
+            sqlx::query_scalar("SELECT owner_id FROM canned_responses WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -42,11 +42,12 @@ impl Store {
 
     /// How many responses a scope holds (`owner` `None`: the company's).
     pub async fn canned_count(&self, owner: Option<&str>) -> StoreResult<usize> {
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM canned_responses WHERE owner_id IS ?")
-                .bind(owner)
-                .fetch_one(&self.pool)
-                .await?;
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM canned_responses WHERE owner_id IS NOT DISTINCT FROM $1",
+        )
+        .bind(owner)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(usize::try_from(count).unwrap_or(usize::MAX))
     }
 
@@ -60,9 +61,9 @@ impl Store {
         let result = sqlx::query(
             "INSERT INTO canned_responses
                  (id, owner_id, group_name, shortcut, title, text, position, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?,
-                 (SELECT COALESCE(MAX(position), 0) + 1 FROM canned_responses WHERE owner_id IS ?),
-                 ?)",
+             VALUES ($1, $2, $3, $4, $5, $6,
+                 (SELECT COALESCE(MAX(position), 0) + 1 FROM canned_responses WHERE owner_id IS NOT DISTINCT FROM $7),
+                 $8)",
         )
         .bind(&id)
         .bind(owner)
@@ -81,8 +82,8 @@ impl Store {
     pub async fn update_canned(&self, id: &str, draft: &CannedDraft) -> StoreResult<()> {
         let result = sqlx::query(
             "UPDATE canned_responses
-             SET group_name = ?, shortcut = ?, title = ?, text = ?, updated_at = ?
-             WHERE id = ?",
+             SET group_name = $1, shortcut = $2, title = $3, text = $4, updated_at = $5
+             WHERE id = $6",
         )
         .bind(&draft.group)
         .bind(&draft.shortcut)
@@ -97,7 +98,7 @@ impl Store {
 
     /// Deletes a response.
     pub async fn delete_canned(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM canned_responses WHERE id = ?")
+        sqlx::query("DELETE FROM canned_responses WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -111,11 +112,12 @@ impl Store {
         ids: &[String],
     ) -> StoreResult<Reorder> {
         let mut tx = self.pool.begin().await?;
-        let mut current: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM canned_responses WHERE owner_id IS ?")
-                .bind(owner)
-                .fetch_all(&mut *tx)
-                .await?;
+        let mut current: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM canned_responses WHERE owner_id IS NOT DISTINCT FROM $1",
+        )
+        .bind(owner)
+        .fetch_all(&mut *tx)
+        .await?;
         let mut wanted = ids.to_vec();
         current.sort_unstable();
         wanted.sort_unstable();
@@ -123,7 +125,7 @@ impl Store {
             return Ok(Reorder::Mismatch);
         }
         for (position, id) in ids.iter().enumerate() {
-            sqlx::query("UPDATE canned_responses SET position = ? WHERE id = ?")
+            sqlx::query("UPDATE canned_responses SET position = $1 WHERE id = $2")
                 .bind(i64::try_from(position).unwrap_or(i64::MAX))
                 .bind(id)
                 .execute(&mut *tx)
@@ -146,7 +148,7 @@ fn duplicate_shortcut<T>(result: Result<T, sqlx::Error>, draft: &CannedDraft) ->
     }
 }
 
-fn canned_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<CannedResponse> {
+fn canned_from_row(row: &sqlx::any::AnyRow) -> StoreResult<CannedResponse> {
     let owner: Option<String> = row.try_get("owner_id")?;
     Ok(CannedResponse {
         id: row.try_get("id")?,

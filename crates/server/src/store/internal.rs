@@ -17,7 +17,7 @@ impl Store {
         let now = now_millis();
         let visitor = placeholder_visitor(id);
         sqlx::query(
-            "INSERT INTO visitors (id, name, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO visitors (id, name, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&visitor)
         .bind(name)
@@ -27,7 +27,7 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO conversations (id, visitor_id, state, survey, started_at, internal)
-             VALUES (?, ?, 'active', '[]', ?, 1)",
+             VALUES ($1, $2, 'active', '[]', $3, 1)",
         )
         .bind(id)
         .bind(&visitor)

@@ -29,7 +29,7 @@ impl Store {
         user_agent: &str,
     ) -> StoreResult<VisitorProfile> {
         let row = sqlx::query(
-            "UPDATE visitors SET visits = visits + 1, ip = ?, user_agent = ? WHERE id = ?
+            "UPDATE visitors SET visits = visits + 1, ip = $1, user_agent = $2 WHERE id = $3
              RETURNING name, visits",
         )
         .bind(ip)
@@ -37,15 +37,15 @@ impl Store {
         .bind(visitor_id)
         .fetch_one(&self.pool)
         .await?;
-        let chats: u32 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE visitor_id = ?")
+        let chats: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE visitor_id = $1")
                 .bind(visitor_id)
                 .fetch_one(&self.pool)
                 .await?;
         Ok(VisitorProfile {
             name: row.try_get("name")?,
-            visits: row.try_get("visits")?,
-            chats,
+            visits: super::get_u32(&row, "visits")?,
+            chats: super::to_u32(chats)?,
             previous_chats: self.previous_chats(visitor_id).await?,
         })
     }
@@ -53,30 +53,32 @@ impl Store {
     /// The visitor's closed chats, newest first, at most [`MAX_PREVIOUS_CHATS`].
     pub async fn previous_chats(&self, visitor_id: &str) -> StoreResult<Vec<PastChat>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.started_at, c.first_message,
-                    (SELECT group_concat(p.operator_name, char(31)) FROM participants p
-                     WHERE p.conversation_id = c.id) AS operators
-             FROM conversations c
-             WHERE c.visitor_id = ? AND c.state = 'closed'
-             ORDER BY c.started_at DESC LIMIT ?",
+            "SELECT id, started_at, first_message FROM conversations
+             WHERE visitor_id = $1 AND state = 'closed'
+             ORDER BY started_at DESC LIMIT $2",
         )
         .bind(visitor_id)
         .bind(MAX_PREVIOUS_CHATS as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let operators: Option<String> = row.try_get("operators")?;
-                Ok(PastChat {
-                    id: row.try_get("id")?,
-                    started_at: row.try_get("started_at")?,
-                    first_message: row.try_get("first_message")?,
-                    operators: operators
-                        .map(|names| names.split('\u{1f}').map(str::to_string).collect())
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
+        let mut chats = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let operators = sqlx::query_scalar(
+                "SELECT operator_name FROM participants WHERE conversation_id = $1
+                 ORDER BY joined_at",
+            )
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?;
+            chats.push(PastChat {
+                id,
+                started_at: row.try_get("started_at")?,
+                first_message: row.try_get("first_message")?,
+                operators,
+            });
+        }
+        Ok(chats)
     }
 
     /// Records a page view of a visit; the visitor's previous page of that visit ends then.
@@ -91,10 +93,10 @@ impl Store {
         close_open_views(&mut tx, visitor_id, at).await?;
         sqlx::query(
             "INSERT INTO page_views (visitor_id, visit, url, title, referrer, entered_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(visitor_id)
-        .bind(visit)
+        .bind(i64::from(visit))
         .bind(&page.url)
         .bind(&page.title)
         .bind(&page.referrer)
@@ -118,7 +120,7 @@ impl Store {
         let (kind, value) = target_columns(&rule.target);
         let result = sqlx::query(
             "INSERT INTO blocks (id, kind, value, operator_id, operator_name, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&rule.id)
         .bind(kind)
@@ -138,7 +140,7 @@ impl Store {
 
     /// Removes a blocking rule; false if there was none with this id.
     pub async fn remove_block(&self, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM blocks WHERE id = ?")
+        let done = sqlx::query("DELETE FROM blocks WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -184,7 +186,7 @@ fn target_columns(target: &BlockTarget) -> (&'static str, &str) {
 }
 
 async fn close_open_views(tx: &mut super::Tx<'_>, visitor_id: &str, at: Millis) -> StoreResult<()> {
-    sqlx::query("UPDATE page_views SET left_at = ? WHERE visitor_id = ? AND left_at IS NULL")
+    sqlx::query("UPDATE page_views SET left_at = $1 WHERE visitor_id = $2 AND left_at IS NULL")
         .bind(at)
         .bind(visitor_id)
         .execute(&mut **tx)
@@ -196,7 +198,7 @@ impl Store {
     /// Whether a conversation exists and is closed (its history is the team's archive).
     pub async fn is_archived(&self, conversation_id: &str) -> StoreResult<bool> {
         let state: Option<String> =
-            sqlx::query_scalar("SELECT state FROM conversations WHERE id = ?")
+            sqlx::query_scalar("SELECT state FROM conversations WHERE id = $1")
                 .bind(conversation_id)
                 .fetch_optional(&self.pool)
                 .await?;
