@@ -4,10 +4,13 @@
 
 pub mod browser;
 pub mod chaos_proxy;
+pub mod cluster;
 pub mod desktop;
 pub mod files;
 pub mod forwarded;
+pub mod nats;
 pub mod postgres;
+pub mod process;
 pub mod server;
 pub mod urls;
 pub mod wire;

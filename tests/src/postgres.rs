@@ -7,8 +7,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+
+use crate::process::wait_for_line;
 
 /// The role the tests connect as (trusted on loopback, no password).
 const ROLE: &str = "switchboard";
@@ -66,7 +67,14 @@ impl TestPostgres {
             .kill_on_drop(true)
             .spawn()
             .context("cannot start postgres")?;
-        wait_until_ready(&mut child).await?;
+        let log = child.stderr.take().context("stderr is piped")?;
+        wait_for_line(
+            log,
+            "ready to accept connections",
+            "postgres",
+            START_TIMEOUT,
+        )
+        .await?;
         Ok(TestPostgres {
             child,
             port,
@@ -116,24 +124,5 @@ async fn run(command: &mut Command) -> anyhow::Result<()> {
     if !output.status.success() {
         bail!("{}", String::from_utf8_lossy(&output.stderr));
     }
-    Ok(())
-}
-
-/// Reads the server's log until it says it accepts connections.
-async fn wait_until_ready(child: &mut Child) -> anyhow::Result<()> {
-    let stderr = child.stderr.take().context("stderr is piped")?;
-    let mut lines = BufReader::new(stderr).lines();
-    tokio::time::timeout(START_TIMEOUT, async {
-        while let Some(line) = lines.next_line().await? {
-            if line.contains("ready to accept connections") {
-                return Ok(());
-            }
-        }
-        bail!("postgres exited before it was ready")
-    })
-    .await
-    .context("postgres did not start in time")??;
-    // Keep draining the log so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok(())
 }

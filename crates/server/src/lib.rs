@@ -1,10 +1,11 @@
-//! The Switchboard chat server: HTTP + WebSocket (axum), call routing, SQLite storage and the
-//! widget's static files. `main.rs` is the command line; [`serve`] runs the server.
+//! The Switchboard chat server: HTTP + WebSocket (axum), call routing, storage (SQLite, or
+//! PostgreSQL for a cluster of nodes) and the widget's static files. `main.rs` is the command line; [`serve`] runs the server.
 
 pub mod arrival;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod files;
 pub mod geo;
@@ -31,14 +32,48 @@ pub fn now_millis() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// Runs the server until Ctrl+C or SIGTERM: opens the data directory, creates the first admin
-/// on first run, and serves the API, the sockets and the widget.
+/// Runs the server until Ctrl+C or SIGTERM: opens the database, creates the first admin on
+/// first run, and serves the API, the sockets and the widget. With `--nats-url` the server is
+/// one node of a cluster ([`cluster`]).
 pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let store = config.open_store().await?;
     println!(
         "switchboard-server: data directory {}",
         config.data_dir().display()
     );
+    if let Some(nats_url) = &config.nats_url {
+        let listener = listen(config)?;
+        return cluster::serve(config, store, nats_url, listener).await;
+    }
+    let (_, app) = start_hub(config, store).await?;
+    let listener = listen(config)?;
+    announce(&listener)?;
+    serve_until(listener, app, shutdown_signal()).await
+}
+
+/// Binds the listening socket.
+fn listen(config: &Config) -> anyhow::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(&config.listen)
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// Says where the server listens, once it serves.
+pub(crate) fn announce(listener: &std::net::TcpListener) -> anyhow::Result<()> {
+    println!(
+        "switchboard-server: listening on http://{}",
+        listener.local_addr()?
+    );
+    Ok(())
+}
+
+/// Loads the hub from the store (creating the first admin on first run), starts its timers and
+/// returns its state with the whole application around it.
+pub(crate) async fn start_hub(
+    config: &Config,
+    store: store::Store,
+) -> anyhow::Result<(routes::AppState, axum::Router)> {
     cli::ensure_first_admin(&store).await?;
     let settings = settings::Settings::new(store.clone());
     let tokens = auth::VisitorTokens::new(&settings.visitor_secret().await?);
@@ -58,22 +93,29 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let hub = Arc::new(hub.with_tracking(tracking).await?.with_clock(clock));
     tokio::spawn(hub.clone().sweep_visitors_forever());
     tokio::spawn(hub.clone().run_timers_forever());
-    let app = routes::router(routes::AppState::new(hub), &config.widget_dir)
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
-    println!(
-        "switchboard-server: listening on http://{}",
-        listener.local_addr()?
-    );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let state = routes::AppState::new(hub);
+    let app = routes::router(state.clone(), &config.widget_dir);
+    Ok((state, app))
+}
+
+/// Serves an application on a listener until `shutdown` resolves.
+pub(crate) async fn serve_until(
+    listener: std::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl+C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

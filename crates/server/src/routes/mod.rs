@@ -4,9 +4,13 @@
 mod agent;
 mod files;
 mod http;
-mod socket;
+pub(crate) mod socket;
 mod test_clock;
 mod visitor;
+
+pub(crate) use agent::run as serve_agent_socket;
+pub(crate) use visitor::run as serve_visitor_socket;
+pub use visitor::VisitorSocketFrom;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -22,9 +22,11 @@ const MAX_VIOLATIONS: u32 = 200;
 /// WebSocket close code: the message was too big.
 const CLOSE_TOO_BIG: u16 = 1009;
 /// WebSocket close code: policy violation.
-const CLOSE_POLICY: u16 = 1008;
+pub const CLOSE_POLICY: u16 = 1008;
+/// WebSocket close code: the service restarts; reconnect.
+pub const CLOSE_RESTART: u16 = 1012;
 /// WebSocket close code: try again later.
-const CLOSE_TRY_AGAIN: u16 = 1013;
+pub const CLOSE_TRY_AGAIN: u16 = 1013;
 
 /// Small buffers so that an idle socket costs little memory; frames are bounded.
 pub fn bounded(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
@@ -102,16 +104,7 @@ impl Reader {
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => return Incoming::Control,
             Some(Ok(Message::Close(_))) | None => return Incoming::Closed,
             Some(Err(error)) => {
-                let too_big = error.to_string().contains("too long")
-                    || error.to_string().contains("Space limit");
-                if too_big {
-                    close(
-                        socket,
-                        CLOSE_TOO_BIG,
-                        &format!("frames are limited to {MAX_FRAME_BYTES} bytes"),
-                    )
-                    .await;
-                }
+                close_after_error(socket, &error).await;
                 return Incoming::Closed;
             }
         };
@@ -204,6 +197,20 @@ pub async fn close(socket: &mut impl FrameSocket, code: u16, reason: &str) {
         reason: reason.into(),
     };
     let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
+/// Ends a socket that failed to read: a frame over the limit gets a close frame saying so.
+pub async fn close_after_error(socket: &mut impl FrameSocket, error: &axum::Error) {
+    let too_big =
+        error.to_string().contains("too long") || error.to_string().contains("Space limit");
+    if too_big {
+        close(
+            socket,
+            CLOSE_TOO_BIG,
+            &format!("frames are limited to {MAX_FRAME_BYTES} bytes"),
+        )
+        .await;
+    }
 }
 
 /// Closes a socket the hub dropped because it could not keep up.
