@@ -17,6 +17,8 @@ APT_PACKAGES=(
   # run and test
   xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dunst xdotool sqlite3 x11-xserver-utils
   x11-utils debootstrap
+  # the cluster's database and broker (the tests start their own throwaway instances)
+  postgresql nats-server
   chromium chromium-driver fonts-noto-color-emoji
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Switchboard test: lints, the UI and widget unit tests (vitest), and the whole Rust
-# suite (unit, server integration, widget in headless Chromium, desktop app through
-# tauri-driver under Xvfb with a real keychain). Installs what it needs first. Exits non-zero,
+# suite (unit, server integration, a cluster on real PostgreSQL and NATS, widget in headless
+# Chromium, desktop app through tauri-driver under Xvfb with a real keychain), then the server
+# suites once more with PostgreSQL as the database. Installs what it needs first. Exits non-zero,
 # with a banner, on the first failing stage.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ run_stage "unit: widget (vitest)" npm --prefix widget test
 run_stage "unit: ui (vitest)" npm --prefix ui test
 run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
   scripts/desktop-session.sh cargo nextest run --workspace --no-fail-fast
+run_stage "rust: the server suites again on PostgreSQL (throwaway server per test)" \
+  env SWITCHBOARD_TEST_DATABASE=postgres cargo nextest run -p switchboard-tests --no-fail-fast \
+  -E '(binary(server_*) - binary(server_cluster)) | binary(hostile_protocol) | binary(client_agent) | binary(stress_soak)'
 run_stage "fuzz: saved inputs on stable, then 30 s per target" scripts/fuzz.sh 30
 
 # The .deb installed with apt into a clean Debian 12 root and started there; skipped (77)

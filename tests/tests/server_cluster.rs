@@ -2,12 +2,14 @@
 //! the harness): a visitor on one node chats with an operator on another, and when the hub
 //! dies a relay takes over and the chat goes on where it was, nothing lost or doubled.
 
+use reqwest::StatusCode;
 use switchboard_protocol::{
     AgentEvent, AgentRequest, Author, EventBody, Status, VisitorEvent, VisitorRequest,
 };
 use switchboard_tests::cluster::TestCluster;
+use switchboard_tests::files::{Credentials, FileApi};
 use switchboard_tests::server::TestServer;
-use switchboard_tests::wire::{RawAgent, RawVisitor};
+use switchboard_tests::wire::{login, RawAgent, RawVisitor};
 
 const PASSWORD: &str = "operator-password";
 
@@ -191,5 +193,68 @@ async fn when_the_hub_dies_a_relay_takes_over_and_the_chat_resumes() -> anyhow::
         stored_messages(relay, &conversation_id).await?,
         ["before the hub died", "after the hub died", "still here"]
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_file_uploaded_through_one_relay_downloads_through_another() -> anyhow::Result<()> {
+    let cluster = TestCluster::start(3).await?;
+    let [hub, relay_a, relay_b] = &cluster.nodes[..] else {
+        unreachable!("three nodes were started")
+    };
+    hub.add_operator("ann@example.com", "Ann", PASSWORD).await?;
+    let mut ann = operator_on(relay_b, "ann@example.com").await?;
+    let (mut visitor, welcome) = RawVisitor::connect(relay_a, None, None).await?;
+    let VisitorEvent::Welcome { visitor_token, .. } = welcome else {
+        anyhow::bail!("expected a welcome, got {welcome:?}")
+    };
+    let conversation_id = call_and_accept(&mut visitor, &mut ann).await?;
+
+    let session = login(relay_b, "ann@example.com", PASSWORD).await?;
+    let report: Vec<u8> = (0..3_000_000_usize).map(|i| (i * 7 % 251) as u8).collect();
+    let operator_files = FileApi::new(relay_b, Credentials::Operator(session.token));
+    let (id, seq) = operator_files
+        .upload(&conversation_id, "report.pdf", &report)
+        .await?;
+    let shared = visitor
+        .wait_for_event(|event| match &event.body {
+            EventBody::File { file, .. } if event.seq == seq => Some(file.id.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(
+        shared, id,
+        "the visitor on node A sees the file shared on node B"
+    );
+    let download = FileApi::new(relay_a, Credentials::Visitor(visitor_token))
+        .download(&id)
+        .await?;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.bytes().await?.as_ref(), report.as_slice());
+    Ok(())
+}
+
+#[tokio::test]
+async fn operators_behind_a_relay_that_dies_go_offline() -> anyhow::Result<()> {
+    let mut cluster = TestCluster::start(2).await?;
+    cluster.nodes[0]
+        .add_operator("ann@example.com", "Ann", PASSWORD)
+        .await?;
+    let _ann = operator_on(&cluster.nodes[1], "ann@example.com").await?;
+    let (mut visitor, welcome) = RawVisitor::connect(&cluster.nodes[0], None, None).await?;
+    assert!(
+        matches!(welcome, VisitorEvent::Welcome { online: true, .. }),
+        "Ann is online through the relay: {welcome:?}"
+    );
+
+    cluster.nodes[1].kill().await?;
+    let online = visitor
+        .wait_for(|event| match event {
+            VisitorEvent::Availability { online } => Some(*online),
+            _ => None,
+        })
+        .await?;
+    assert!(!online, "the hub ended the sockets of the silent relay");
     Ok(())
 }
