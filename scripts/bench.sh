@@ -17,6 +17,9 @@ cargo build --release -p switchboard-desktop --example bare_window --example sni
 printf '\n==== server: 10,000 idle visitors, 1,000 chatting pairs at 1,000 msg/s ====\n'
 target/release/switchboard-bench --idle 10000 --pairs 1000 --rate 1000 --seconds 20 "$@"
 
+printf '\n==== cluster of 3 nodes on PostgreSQL + NATS: visitors and operators on different relays ====\n'
+target/release/switchboard-bench --nodes 3 --idle 10000 --pairs 1000 --rate 1000 --seconds 15
+
 printf '\n==== files: 100 MB upload and download beside a raw HTTP upload ====\n'
 target/release/switchboard-bench --files
 

@@ -17,15 +17,23 @@ pub struct BenchServer {
     bin: std::path::PathBuf,
     data_dir: tempfile::TempDir,
     address: String,
+    flags: Vec<String>,
 }
 
 impl BenchServer {
     /// Starts the server and waits until it listens.
     pub async fn start(bin: &Path) -> anyhow::Result<Self> {
+        Self::start_with(bin, &[]).await
+    }
+
+    /// Starts the server with extra flags (e.g. a cluster's database and broker), which its
+    /// command line gets too.
+    pub async fn start_with(bin: &Path, flags: &[String]) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
         let mut child = Command::new(bin)
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir.path())
+            .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .kill_on_drop(true)
@@ -48,6 +56,7 @@ impl BenchServer {
             bin: bin.to_path_buf(),
             data_dir,
             address,
+            flags: flags.to_vec(),
         })
     }
 
@@ -85,6 +94,7 @@ impl BenchServer {
                 "--data-dir",
             ])
             .arg(self.data_dir.path())
+            .args(&self.flags)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()?;
