@@ -303,3 +303,42 @@ async fn read_receipts_are_not_rate_limited() -> anyhow::Result<()> {
         }
     }
 }
+
+#[tokio::test]
+async fn one_address_may_hold_only_so_many_visitor_sockets() -> anyhow::Result<()> {
+    let server = TestServer::start_with(&["--max-visitor-sockets-per-ip", "3"]).await?;
+    let from = |ip: &'static str| {
+        let page = demo_page(&server, "demo/");
+        RawVisitor::connect_from(&server, ip, "Firefox", None, page)
+    };
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let (visitor, welcome) = from("203.0.113.9").await?;
+        assert!(
+            matches!(welcome, VisitorEvent::Welcome { .. }),
+            "{welcome:?}"
+        );
+        open.push(visitor);
+    }
+    let headers = [("x-forwarded-for", "203.0.113.9")];
+    let mut fourth =
+        RawVisitor::open_with_headers(&server.ws_url("ws/v1/visitor"), &headers).await?;
+    let refusal = fourth.next().await?;
+    assert_eq!(
+        error_code(&refusal),
+        Some(ErrorCode::RateLimited),
+        "{refusal:?}"
+    );
+    assert_eq!(
+        fourth.closed().await?,
+        Some(1008),
+        "the fourth socket is closed"
+    );
+
+    let (_, welcome) = from("198.51.100.1").await?;
+    assert!(
+        matches!(welcome, VisitorEvent::Welcome { .. }),
+        "other addresses are not affected: {welcome:?}"
+    );
+    Ok(())
+}

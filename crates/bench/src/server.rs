@@ -31,6 +31,8 @@ impl BenchServer {
     pub async fn start_with(bin: &Path, flags: &[String]) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
         let mut child = Command::new(bin)
+            // every benchmark visitor comes from this machine's one address
+            .args(["--max-visitor-sockets-per-ip", "0"])
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir.path())
             .args(flags)

@@ -64,6 +64,15 @@ pub struct Config {
         global = true
     )]
     pub visitor_grace_secs: u64,
+    /// Visitor sockets one address may hold open at once (0: no limit). Browsers open one per
+    /// tab; raise it for visitors behind one large company gateway.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_MAX_VISITOR_SOCKETS_PER_IP",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_visitor_sockets_per_ip: usize,
     /// For tests only: ring timeouts and the operators' reconnect grace run on a clock that
     /// stands still until `POST /api/v1/test/clock` advances it. Never use in production.
     #[arg(long, env = "SWITCHBOARD_MANUAL_CLOCK", global = true)]

@@ -1,6 +1,7 @@
 //! The Switchboard chat server: HTTP + WebSocket (axum), call routing, storage (SQLite, or
 //! PostgreSQL for a cluster of nodes) and the widget's static files. `main.rs` is the command line; [`serve`] runs the server.
 
+pub mod address_limit;
 pub mod arrival;
 pub mod auth;
 pub mod cli;
@@ -93,7 +94,8 @@ pub(crate) async fn start_hub(
     let hub = Arc::new(hub.with_tracking(tracking).await?.with_clock(clock));
     tokio::spawn(hub.clone().sweep_visitors_forever());
     tokio::spawn(hub.clone().run_timers_forever());
-    let state = routes::AppState::new(hub);
+    let state =
+        routes::AppState::new(hub).with_visitor_socket_cap(config.max_visitor_sockets_per_ip);
     let app = routes::router(state.clone(), &config.widget_dir);
     Ok((state, app))
 }

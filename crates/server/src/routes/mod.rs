@@ -22,6 +22,7 @@ use axum::Router;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
+use crate::address_limit::AddressLimit;
 use crate::hub::Hub;
 use crate::throttle::LoginThrottle;
 
@@ -32,14 +33,25 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Failed logins per email address.
     pub login_throttle: Arc<LoginThrottle>,
+    /// Open visitor sockets per visitor address.
+    pub visitor_sockets: AddressLimit,
 }
 
 impl AppState {
-    /// State around a hub, with no failed logins yet.
+    /// State around a hub, with no failed logins yet and no cap on visitor sockets.
     pub fn new(hub: Arc<Hub>) -> Self {
         Self {
             hub,
             login_throttle: Arc::default(),
+            visitor_sockets: AddressLimit::default(),
+        }
+    }
+
+    /// Caps the visitor sockets one address may hold open (0: no cap).
+    pub fn with_visitor_socket_cap(self, max: usize) -> Self {
+        Self {
+            visitor_sockets: AddressLimit::new(max),
+            ..self
         }
     }
 }

@@ -110,6 +110,16 @@ pub(crate) async fn run(mut socket: impl FrameSocket, state: AppState, from: Vis
         origin: from.origin,
         host: from.host,
     };
+    let Some(_permit) = state.visitor_sockets.admit(arrival.ip) else {
+        let refusal = ProtocolError::new(
+            ErrorCode::RateLimited,
+            format!(
+                "at most {} chat connections from one address; close another tab and try again",
+                state.visitor_sockets.max()
+            ),
+        );
+        return socket::refuse(&mut socket, frame_of(&error(None, refusal))).await;
+    };
     let mut reader = Reader::default();
     let Some(VisitorGreeting {
         visitor_id,
