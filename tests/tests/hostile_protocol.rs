@@ -89,6 +89,26 @@ async fn an_expired_session_token_opens_nothing() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_live_socket_closes_when_its_session_expires() -> anyhow::Result<()> {
+    let server = TestServer::start_with(&["--manual-clock"]).await?;
+    let session = login(&server, server.admin_email(), server.admin_password()).await?;
+    let (mut agent, welcome) = hello(&server, &session.token).await?;
+    assert!(matches!(welcome, AgentEvent::Welcome { .. }), "{welcome:?}");
+
+    let a_day = 24 * 60 * 60 * 1000;
+    server.advance_clock(29 * a_day).await?;
+    agent.request(AgentRequest::Ping { req: 1 }).await?;
+    server.advance_clock(2 * a_day).await?;
+    let (events, code) = agent.events_until_closed().await?;
+    assert!(
+        events.iter().any(is_unauthorized),
+        "the socket is told its session expired: {events:?}"
+    );
+    assert!(code.is_some(), "and it is closed");
+    Ok(())
+}
+
+#[tokio::test]
 async fn an_operator_flooding_messages_is_refused_then_cut_off_and_nothing_is_stored_twice(
 ) -> anyhow::Result<()> {
     let server = TestServer::start().await?;

@@ -401,6 +401,14 @@ impl Hub {
             .map_err(internal)
     }
 
+    /// When a valid session expires (`None`: it is not valid).
+    pub async fn session_expiry(&self, token_hash: &str) -> HubResult<Option<i64>> {
+        self.store
+            .session_expiry(token_hash)
+            .await
+            .map_err(internal)
+    }
+
     /// Registers an agent socket; returns Welcome and the replay of `resume`.
     pub async fn connect_agent(
         &self,

@@ -373,6 +373,18 @@ impl Store {
         row.as_ref().map(operator_record).transpose()
     }
 
+    /// When an unexpired session of an enabled operator expires.
+    pub async fn session_expiry(&self, token_hash: &str) -> StoreResult<Option<Millis>> {
+        Ok(sqlx::query_scalar(
+            "SELECT s.expires_at FROM sessions s JOIN operators o ON o.id = s.operator_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(now_millis())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Ends a session (and purges expired ones).
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")

@@ -200,6 +200,7 @@ impl Hub {
             let mut live = self.live();
             self.miss(&mut live, &missed, operators, now);
         }
+        self.end_expired_sessions(now);
         self.expire_grace(now).await
     }
 

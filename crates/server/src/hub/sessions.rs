@@ -1,5 +1,5 @@
-//! Which agent sockets each session opened, so that ending a session (logout) closes them at
-//! once: a revoked token must not keep a socket that was opened with it.
+//! Which agent sockets each session opened, so that ending a session (logout, or its expiry)
+//! closes them at once: a revoked or expired token must not keep a socket opened with it.
 
 use std::collections::HashMap;
 
@@ -11,6 +11,7 @@ use super::{frame_of, Frame, Hub, Live};
 #[derive(Default)]
 pub(super) struct AgentSessions {
     by_token: HashMap<String, Vec<(String, u64)>>,
+    expires_at: HashMap<String, i64>,
 }
 
 impl Hub {
@@ -31,17 +32,48 @@ impl Hub {
             sockets.retain(|(_, id)| *id != socket_id);
             if sockets.is_empty() {
                 live.sessions.by_token.remove(token_hash);
+                live.sessions.expires_at.remove(token_hash);
             }
+        }
+    }
+
+    /// Remembers when a bound session expires: its sockets close then.
+    pub fn expire_session_at(&self, token_hash: &str, expires_at: i64) {
+        let mut live = self.live();
+        if live.sessions.by_token.contains_key(token_hash) {
+            live.sessions
+                .expires_at
+                .insert(token_hash.to_string(), expires_at);
+        }
+    }
+
+    /// Closes the sockets of every session that has expired by `now` (the hub's clock).
+    pub(super) fn end_expired_sessions(&self, now: i64) {
+        let expired: Vec<String> = self
+            .live()
+            .sessions
+            .expires_at
+            .iter()
+            .filter(|(_, expires_at)| **expires_at <= now)
+            .map(|(token_hash, _)| token_hash.clone())
+            .collect();
+        for token_hash in expired {
+            self.close_session(&token_hash, "this session expired; log in again");
         }
     }
 
     /// The session ended: each socket it opened gets an `Unauthorized` error and is closed.
     pub fn end_session(&self, token_hash: &str) {
+        self.close_session(token_hash, "this session was logged out; log in again");
+    }
+
+    fn close_session(&self, token_hash: &str, message: &str) {
         let mut live = self.live();
+        live.sessions.expires_at.remove(token_hash);
         let Some(sockets) = live.sessions.by_token.remove(token_hash) else {
             return;
         };
-        let ended = unauthorized("this session was logged out; log in again");
+        let ended = unauthorized(message);
         for (operator_id, socket_id) in sockets {
             let sender = live
                 .agents
@@ -60,10 +92,15 @@ impl Live {
     /// Closes every socket of an operator whose sessions were revoked: each gets an
     /// `Unauthorized` error with `message` as its last frame.
     pub(super) fn close_operator_sockets(&mut self, operator_id: &str, message: &str) {
-        self.sessions.by_token.retain(|_, sockets| {
+        let sessions = &mut self.sessions;
+        sessions.by_token.retain(|_, sockets| {
             sockets.retain(|(owner, _)| owner != operator_id);
             !sockets.is_empty()
         });
+        let by_token = &sessions.by_token;
+        sessions
+            .expires_at
+            .retain(|token_hash, _| by_token.contains_key(token_hash));
         let ended = unauthorized(message);
         if let Some(agent) = self.agents.get_mut(operator_id) {
             for (_, sender) in agent.sockets.drain() {

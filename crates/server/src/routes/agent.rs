@@ -35,9 +35,11 @@ pub(crate) async fn run(mut socket: impl FrameSocket, state: AppState) {
     let mut link = greeting.link;
     let session = auth::token_hash(&token);
     state.hub.bind_session(&session, &operator, link.id);
-    // A logout between the handshake and the binding did not see this socket: check again.
-    if !matches!(state.hub.authenticate(&token).await, Ok(Some(_))) {
-        state.hub.end_session(&session);
+    // A logout between the handshake and the binding did not see this socket: check again,
+    // and learn when the session expires, so that the socket closes then.
+    match state.hub.session_expiry(&session).await {
+        Ok(Some(expires_at)) => state.hub.expire_session_at(&session, expires_at),
+        _ => state.hub.end_session(&session),
     }
     socket::serve(
         &mut socket,
