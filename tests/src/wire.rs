@@ -224,7 +224,9 @@ impl RawAgent {
 
     /// Sends a request and waits for its Ack (error if the server answers with an Error).
     pub async fn request(&mut self, request: AgentRequest) -> anyhow::Result<Option<u32>> {
-        let req = agent_req(&request).context("this request carries no req number")?;
+        let req = request
+            .req()
+            .context("this request carries no req number")?;
         self.send(&request).await?;
         self.wait_for(|event| match event {
             AgentEvent::Ack { req: r, seq } if *r == req => Some(Ok(*seq)),
@@ -236,39 +238,6 @@ impl RawAgent {
         })
         .await?
         .map_err(|error| anyhow::anyhow!("request failed: {error}"))
-    }
-}
-
-fn agent_req(request: &AgentRequest) -> Option<u32> {
-    match request {
-        AgentRequest::SetStatus { req, .. }
-        | AgentRequest::Accept { req, .. }
-        | AgentRequest::Decline { req, .. }
-        | AgentRequest::Close { req, .. }
-        | AgentRequest::Send { req, .. }
-        | AgentRequest::History { req, .. }
-        | AgentRequest::Ping { req }
-        | AgentRequest::WatchVisitors { req }
-        | AgentRequest::Invite { req, .. }
-        | AgentRequest::Block { req, .. }
-        | AgentRequest::Unblock { req, .. }
-        | AgentRequest::SaveCanned { req, .. }
-        | AgentRequest::DeleteCanned { req, .. }
-        | AgentRequest::ReorderCanned { req, .. }
-        | AgentRequest::WatchTeam { req }
-        | AgentRequest::InviteOperator { req, .. }
-        | AgentRequest::StartInternalChat { req, .. }
-        | AgentRequest::ReadAccount { req }
-        | AgentRequest::AddOperator { req, .. }
-        | AgentRequest::ResetPassword { req, .. }
-        | AgentRequest::RemoveOperator { req, .. }
-        | AgentRequest::SetOperatorDisabled { req, .. }
-        | AgentRequest::SetOperatorCap { req, .. }
-        | AgentRequest::SetAccountSetting { req, .. }
-        | AgentRequest::Leave { req, .. } => Some(*req),
-        AgentRequest::Hello { .. } | AgentRequest::Receipt { .. } | AgentRequest::Typing { .. } => {
-            None
-        }
     }
 }
 
@@ -351,13 +320,8 @@ impl RawVisitor {
 
     /// Sends a request and waits for its Ack; returns the Ack's seq.
     pub async fn request(&mut self, request: VisitorRequest) -> anyhow::Result<Option<u32>> {
-        let req = match &request {
-            VisitorRequest::StartChat { req, .. }
-            | VisitorRequest::Send { req, .. }
-            | VisitorRequest::Close { req }
-            | VisitorRequest::AnswerInvitation { req, .. }
-            | VisitorRequest::OfflineMessage { req, .. } => *req,
-            _ => bail!("this request carries no req number"),
+        let Some(req) = request.req() else {
+            bail!("this request carries no req number")
         };
         self.send(&request).await?;
         self.wait_for(|event| match event {

@@ -81,6 +81,56 @@ async fn oversized_messages_and_frames_are_refused_clearly() -> anyhow::Result<(
 }
 
 #[tokio::test]
+async fn a_refused_send_names_its_request_and_is_not_stored() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (mut visitor, _, _) = visitor_in_chat(&server).await?;
+    let burst = 60;
+    for n in 1..=burst {
+        let send = VisitorRequest::Send {
+            req: n,
+            client_msg_id: format!("m{n}"),
+            text: format!("message {n}"),
+        };
+        visitor.send(&send).await?;
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    while answers.len() < burst as usize {
+        let (req, answer) = match visitor.next().await? {
+            VisitorEvent::Ack { req, .. } => (req, Ok(())),
+            VisitorEvent::Error {
+                req: Some(req),
+                error,
+            } => (req, Err(error.code)),
+            VisitorEvent::Error { req: None, error } => {
+                anyhow::bail!("an error names no request: {error:?}")
+            }
+            _ => continue,
+        };
+        let earlier = answers.insert(req, answer);
+        assert!(earlier.is_none(), "request {req} was answered twice");
+    }
+    let refused = answers
+        .values()
+        .filter(|answer| **answer == Err(ErrorCode::RateLimited))
+        .count();
+    assert!(
+        refused > 0,
+        "a burst of {burst} is partly refused: {answers:?}"
+    );
+    let stored: usize = server
+        .sql("SELECT COUNT(*) FROM events WHERE client_msg_id IS NOT NULL")
+        .await?
+        .trim()
+        .parse()?;
+    assert_eq!(
+        stored,
+        burst as usize - refused,
+        "exactly the acknowledged ones are stored"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_flood_is_rate_limited_with_an_error_frame() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let (mut visitor, _, _) = visitor_in_chat(&server).await?;

@@ -329,6 +329,37 @@ describe("chat widget", () => {
     expect($('[data-testid="connection"]').hidden).toBe(true);
   });
 
+  it("sends a long queue ten at a time and holds a refused-as-too-fast message for a moment", () => {
+    const first = start();
+    first.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    first.receive(started);
+    $("#sb-launcher").click();
+    first.drop();
+    for (let n = 1; n <= 25; n++) {
+      type(`queued ${n}`);
+    }
+    vi.advanceTimersByTime(1000);
+    const socket = server.last;
+    socket.open();
+    socket.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));
+    const sends = () => socket.sentOfType("send");
+    expect(sends()).toHaveLength(10);
+
+    socket.receive({ type: "ack", req: sends()[0].req, seq: 2, conversation: null });
+    expect(sends()).toHaveLength(11);
+    const limited = sends()[1];
+    socket.receive({ type: "error", req: limited.req, error: { code: "rate_limited", message: "slow down" } });
+    socket.receive({ type: "ack", req: sends()[2].req, seq: 3, conversation: null });
+    expect(sends()).toHaveLength(11);
+    const own = () => [...document.querySelectorAll<HTMLElement>('[data-testid="message"][data-author="visitor"]')];
+    expect(own().some((element) => element.dataset.delivery === "failed")).toBe(false);
+
+    vi.advanceTimersByTime(1000);
+    const resent = sends().slice(11);
+    expect(resent[0]).toMatchObject({ client_msg_id: limited.client_msg_id, text: limited.text });
+    expect(resent).toHaveLength(2);
+  });
+
   it("replaces what it holds with a snapshot after a long absence", () => {
     const first = start();
     first.receive(welcome({ conversation: conversation({ state: "active", operators: [alice] }) }));

@@ -255,6 +255,43 @@ pub enum AgentRequest {
     },
 }
 
+impl AgentRequest {
+    /// The request number its answer (Ack, HistoryPage or Error) carries; `None` for requests
+    /// that get none.
+    pub fn req(&self) -> Option<u32> {
+        match self {
+            AgentRequest::SetStatus { req, .. }
+            | AgentRequest::Accept { req, .. }
+            | AgentRequest::Decline { req, .. }
+            | AgentRequest::Close { req, .. }
+            | AgentRequest::Send { req, .. }
+            | AgentRequest::History { req, .. }
+            | AgentRequest::Ping { req }
+            | AgentRequest::WatchVisitors { req }
+            | AgentRequest::Invite { req, .. }
+            | AgentRequest::Block { req, .. }
+            | AgentRequest::Unblock { req, .. }
+            | AgentRequest::SaveCanned { req, .. }
+            | AgentRequest::DeleteCanned { req, .. }
+            | AgentRequest::ReorderCanned { req, .. }
+            | AgentRequest::WatchTeam { req }
+            | AgentRequest::InviteOperator { req, .. }
+            | AgentRequest::StartInternalChat { req, .. }
+            | AgentRequest::ReadAccount { req }
+            | AgentRequest::AddOperator { req, .. }
+            | AgentRequest::ResetPassword { req, .. }
+            | AgentRequest::RemoveOperator { req, .. }
+            | AgentRequest::SetOperatorDisabled { req, .. }
+            | AgentRequest::SetOperatorCap { req, .. }
+            | AgentRequest::SetAccountSetting { req, .. }
+            | AgentRequest::Leave { req, .. } => Some(*req),
+            AgentRequest::Hello { .. }
+            | AgentRequest::Receipt { .. }
+            | AgentRequest::Typing { .. } => None,
+        }
+    }
+}
+
 /// A frame from the server to an agent client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -94,6 +94,24 @@ pub enum VisitorRequest {
     },
 }
 
+impl VisitorRequest {
+    /// The request number its answer (Ack or Error) carries; `None` for requests that get none.
+    pub fn req(&self) -> Option<u32> {
+        match self {
+            VisitorRequest::StartChat { req, .. }
+            | VisitorRequest::Send { req, .. }
+            | VisitorRequest::Close { req }
+            | VisitorRequest::AnswerInvitation { req, .. }
+            | VisitorRequest::OfflineMessage { req, .. } => Some(*req),
+            VisitorRequest::Hello { .. }
+            | VisitorRequest::PageView { .. }
+            | VisitorRequest::Receipt { .. }
+            | VisitorRequest::DismissInvitation
+            | VisitorRequest::Typing { .. } => None,
+        }
+    }
+}
+
 /// The visitor's view of its open conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct VisitorConversation {

@@ -33,6 +33,11 @@ import { TypingReporter } from "./typing";
 
 /** An operator's "typing" shows at most this long without being repeated. */
 const OPERATOR_TYPING_MS = 8000;
+/** Messages on their way at once: well under the server's burst, so a long queue goes out
+ * paced by the acks instead of being refused as a flood. */
+const MAX_IN_FLIGHT = 10;
+/** After the server refused a message as too fast, the queue waits this long. */
+const RATE_LIMITED_PAUSE_MS = 1000;
 import { Uploads, type UploadView } from "./uploads";
 
 /** Which part of the chat window shows. */
@@ -144,6 +149,8 @@ export class Widget {
   private operatorTyping: string | null = null;
   private readonly reconnecting = new Reconnecting();
   private operatorTypingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while the queue pauses after a rate-limited send. */
+  private pauseTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly typing = new TypingReporter((typing, text) => {
     this.request({ type: "typing", typing, text });
   });
@@ -198,6 +205,10 @@ export class Widget {
   /** Stops the connection for good. */
   stop(): void {
     this.connection.stop();
+    if (this.pauseTimer !== null) {
+      clearTimeout(this.pauseTimer);
+      this.pauseTimer = null;
+    }
   }
 
   /** The browser came back online: reconnect now instead of waiting for the backoff. */
@@ -403,6 +414,9 @@ export class Widget {
       this.uploads.start(file, conversation.id);
     }
     for (const entry of this.outbox.unsent()) {
+      if (this.pauseTimer !== null || this.inFlight.size >= MAX_IN_FLIGHT) {
+        break;
+      }
       if (entry.conversationId !== conversation.id || this.inFlight.has(entry.clientMsgId)) {
         continue;
       }
@@ -604,6 +618,7 @@ export class Widget {
           entry.seq = seq;
         }
         this.env.storage.saveOutbox(this.outbox.list());
+        this.flush();
         break;
       }
       case "offline":
@@ -634,7 +649,9 @@ export class Widget {
       case "send": {
         const entry = this.outbox.get(pending.clientMsgId);
         this.inFlight.delete(pending.clientMsgId);
-        if (entry) {
+        if (error.code === "rate_limited") {
+          this.pauseQueue();
+        } else if (entry) {
           entry.error = error;
         }
         break;
@@ -646,6 +663,17 @@ export class Widget {
       case undefined:
         break;
     }
+  }
+
+  /** Holds the queue for a moment after a rate-limited send; the message stays queued. */
+  private pauseQueue(): void {
+    if (this.pauseTimer !== null) {
+      return;
+    }
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = null;
+      this.flush();
+    }, RATE_LIMITED_PAUSE_MS);
   }
 
   /** Shows (or clears) who is typing; it clears itself unless repeated. */

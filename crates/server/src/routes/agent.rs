@@ -47,7 +47,7 @@ pub(crate) async fn run(mut socket: impl FrameSocket, state: AppState) {
         greeting.frames,
         &mut link,
         |request: AgentRequest| handle(&state.hub, &operator, request),
-        |e| error(None, e),
+        error,
     )
     .await;
     state.hub.unbind_session(&session, link.id);
@@ -93,7 +93,7 @@ async fn handshake(
         Incoming::Request(_) => {
             ProtocolError::new(ErrorCode::Unauthorized, "the first frame must be hello")
         }
-        Incoming::Bad(e) => e,
+        Incoming::Bad(_, e) => e,
         Incoming::Control | Incoming::Closed => return None,
     };
     socket::refuse(socket, frame_of(&error(None, refusal))).await;
@@ -265,6 +265,10 @@ async fn handle(hub: &Hub, operator: &str, request: AgentRequest) -> Option<Agen
 }
 
 impl Metered for AgentRequest {
+    fn req(&self) -> Option<u32> {
+        AgentRequest::req(self)
+    }
+
     fn metered(&self) -> bool {
         !matches!(
             self,

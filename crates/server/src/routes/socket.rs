@@ -63,8 +63,9 @@ pub enum Incoming<T> {
     Request(T),
     /// A ping or pong (answered by the WebSocket layer): nothing to do.
     Control,
-    /// A bad frame: answer with this error and carry on.
-    Bad(ProtocolError),
+    /// A bad frame: answer with this error (for request `req`, when it could be read) and
+    /// carry on.
+    Bad(Option<u32>, ProtocolError),
     /// The socket is gone (or was closed for a violation).
     Closed,
 }
@@ -96,10 +97,13 @@ impl Reader {
         let text = match received {
             Some(Ok(Message::Text(text))) => text,
             Some(Ok(Message::Binary(_))) => {
-                return Incoming::Bad(ProtocolError::new(
-                    ErrorCode::MalformedFrame,
-                    "frames are JSON text, not binary",
-                ))
+                return Incoming::Bad(
+                    None,
+                    ProtocolError::new(
+                        ErrorCode::MalformedFrame,
+                        "frames are JSON text, not binary",
+                    ),
+                )
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => return Incoming::Control,
             Some(Ok(Message::Close(_))) | None => return Incoming::Closed,
@@ -116,19 +120,26 @@ impl Reader {
                     close(socket, CLOSE_POLICY, "too many messages").await;
                     return Incoming::Closed;
                 }
-                return Incoming::Bad(ProtocolError::new(
-                    ErrorCode::RateLimited,
-                    format!("at most {MESSAGES_PER_SECOND} frames per second; slow down"),
-                ));
+                let req = parsed.as_ref().ok().and_then(Metered::req);
+                return Incoming::Bad(
+                    req,
+                    ProtocolError::new(
+                        ErrorCode::RateLimited,
+                        format!("at most {MESSAGES_PER_SECOND} frames per second; slow down"),
+                    ),
+                );
             }
             self.violations = 0;
         }
         match parsed {
             Ok(request) => Incoming::Request(request),
-            Err(error) => Incoming::Bad(ProtocolError::new(
-                ErrorCode::MalformedFrame,
-                format!("not a valid request: {error}"),
-            )),
+            Err(error) => Incoming::Bad(
+                None,
+                ProtocolError::new(
+                    ErrorCode::MalformedFrame,
+                    format!("not a valid request: {error}"),
+                ),
+            ),
         }
     }
 }
@@ -140,10 +151,13 @@ impl Reader {
 pub trait Metered {
     /// True when the request uses up the rate limit.
     fn metered(&self) -> bool;
+    /// The request number its answer carries, so that a refusal names the request.
+    fn req(&self) -> Option<u32>;
 }
 
 /// Writes the greeting, then serves the socket until it closes: each request is answered by
-/// `handle` (`None`: no answer), each bad frame by the frame `bad` makes of its error, and
+/// `handle` (`None`: no answer), each bad frame by the frame `bad` makes of its request
+/// number and error, and
 /// frames the hub pushes are passed through. A socket the hub dropped as too slow is closed.
 pub async fn serve<T, R, Fut>(
     socket: &mut impl FrameSocket,
@@ -151,7 +165,7 @@ pub async fn serve<T, R, Fut>(
     greeting: Vec<Frame>,
     link: &mut SocketLink,
     mut handle: impl FnMut(T) -> Fut,
-    bad: impl Fn(ProtocolError) -> R,
+    bad: impl Fn(Option<u32>, ProtocolError) -> R,
 ) where
     T: DeserializeOwned + Metered,
     R: serde::Serialize,
@@ -166,7 +180,7 @@ pub async fn serve<T, R, Fut>(
             received = socket.recv() => {
                 let reply = match reader.decode::<T>(socket, received).await {
                     Incoming::Request(request) => handle(request).await,
-                    Incoming::Bad(e) => Some(bad(e)),
+                    Incoming::Bad(req, e) => Some(bad(req, e)),
                     Incoming::Control => None,
                     Incoming::Closed => break,
                 };

@@ -135,7 +135,7 @@ pub(crate) async fn run(mut socket: impl FrameSocket, state: AppState, from: Vis
         greeting.frames,
         &mut link,
         |request: VisitorRequest| handle(&state.hub, &visitor_id, request),
-        |e| error(None, e),
+        error,
     )
     .await;
     state.hub.disconnect_visitor(&visitor_id, link.id);
@@ -193,7 +193,7 @@ async fn handshake(
         Incoming::Request(_) => {
             ProtocolError::new(ErrorCode::Invalid, "the first frame must be hello")
         }
-        Incoming::Bad(e) => e,
+        Incoming::Bad(_, e) => e,
         Incoming::Control | Incoming::Closed => return None,
     };
     socket::refuse(socket, frame_of(&error(None, refusal))).await;
@@ -285,6 +285,10 @@ async fn handle(hub: &Hub, visitor_id: &str, request: VisitorRequest) -> Option<
 }
 
 impl Metered for VisitorRequest {
+    fn req(&self) -> Option<u32> {
+        VisitorRequest::req(self)
+    }
+
     fn metered(&self) -> bool {
         !matches!(self, VisitorRequest::Receipt { .. })
     }
