@@ -5,6 +5,8 @@
 //! acknowledged with, in the order its sender wrote it, and both sides hold every event of
 //! their chat exactly once and in order.
 //!
+//! The same soak runs on a cluster of two nodes (PostgreSQL + NATS), killing them in turn.
+//!
 //! Operators use the client crate (reconnect, resume, outbox). Visitors are small resuming
 //! widgets written here: they keep their token and last seq, resume after every loss and send
 //! an unacknowledged message again with the same `client_msg_id`.
@@ -21,6 +23,7 @@ use switchboard_protocol::{
     PROTOCOL_VERSION,
 };
 use switchboard_tests::chaos_proxy::ChaosProxy;
+use switchboard_tests::cluster::TestCluster;
 use switchboard_tests::server::TestServer;
 use switchboard_tests::wire::{demo_page, RawAgent, RawVisitor};
 use tokio::sync::{mpsc, watch};
@@ -492,15 +495,36 @@ fn check_side(
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_connections(
-) -> anyhow::Result<()> {
-    let mut server = TestServer::start().await?;
-    let proxy = Arc::new(ChaosProxy::start(&server.base_url()).await?);
+/// What a soak went through.
+struct Soaked {
+    kills: usize,
+    partitions: usize,
+    written: usize,
+    acked: usize,
+    reconnects: u32,
+    dropped: u64,
+}
+
+impl std::fmt::Display for Soaked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{PAIRS} pairs, {} messages written, {} acknowledged and each stored once, {} server \
+             kills, {} network partitions, {} connections dropped by the proxy, {} reconnects",
+            self.written, self.acked, self.kills, self.partitions, self.dropped, self.reconnects
+        )
+    }
+}
+
+/// Runs the soak: the pairs reach `nodes[entry]` through the chaos proxy; each outage either
+/// cuts the network or kills the next of `nodes` in turn and starts it again. Checks every
+/// chat at the end.
+async fn soak(nodes: &mut [TestServer], entry: usize) -> anyhow::Result<Soaked> {
+    let proxy = Arc::new(ChaosProxy::start(&nodes[entry].base_url()).await?);
     let (writing_tx, writing) = watch::channel(true);
     let mut pairs = Vec::new();
     for pair in 0..PAIRS {
-        pairs.push(Pair::start(&server, &proxy, pair, &writing).await?);
+        pairs.push(Pair::start(&nodes[entry], &proxy, pair, &writing).await?);
     }
 
     let dropping = tokio::spawn({
@@ -522,7 +546,8 @@ async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_
             proxy.mend();
             partitions += 1;
         } else {
-            server.restart().await?;
+            let count = nodes.len();
+            nodes[kills % count].restart().await?;
             kills += 1;
         }
     }
@@ -552,7 +577,7 @@ async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_
     settled??;
     let mut stored = Vec::new();
     for pair in &pairs {
-        stored.push(stored_events(&server, &pair.email, &pair.conversation_id).await?);
+        stored.push(stored_events(&nodes[entry], &pair.email, &pair.conversation_id).await?);
     }
     timeout(SETTLE, async {
         for (pair, events) in pairs.iter_mut().zip(&stored) {
@@ -581,16 +606,55 @@ async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_
             reconnects += log.reconnects;
         }
     }
-    println!(
-        "soak: {PAIRS} pairs, {written} messages written, {acked} acknowledged and each stored \
-         once, {kills} server kills, {partitions} network partitions, {} connections dropped by \
-         the proxy, {reconnects} reconnects",
-        proxy.dropped()
-    );
-    assert!(kills >= 3, "the server was killed only {kills} times");
-    assert!(proxy.dropped() > 0, "no connection was dropped");
     for pair in pairs {
         pair.stop().await;
     }
+    Ok(Soaked {
+        kills,
+        partitions,
+        written,
+        acked,
+        reconnects,
+        dropped: proxy.dropped(),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chats_lose_nothing_and_repeat_nothing_through_server_kills_and_dropped_connections(
+) -> anyhow::Result<()> {
+    let mut server = [TestServer::start().await?];
+    let soaked = soak(&mut server, 0).await?;
+    println!("soak: {soaked}");
+    assert!(
+        soaked.kills >= 3,
+        "the server was killed only {} times",
+        soaked.kills
+    );
+    assert!(soaked.dropped > 0, "no connection was dropped");
+    Ok(())
+}
+
+/// The same soak on a cluster of two nodes: the pairs reach the second node, and the kills
+/// alternate between the nodes, so the hub's role moves back and forth (failover) and the
+/// pairs' own node dies too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_loses_nothing_while_its_nodes_are_killed_in_turn() -> anyhow::Result<()> {
+    let mut cluster = TestCluster::start(2).await?;
+    let soaked = soak(&mut cluster.nodes, 1).await?;
+    let terms = cluster.nodes[1]
+        .sql("SELECT last_value FROM hub_terms")
+        .await?;
+    println!("cluster soak: {soaked}, {} hub terms", terms.trim());
+    assert!(
+        soaked.kills >= 3,
+        "nodes were killed only {} times",
+        soaked.kills
+    );
+    let terms: u32 = terms.trim().parse()?;
+    assert!(
+        terms >= 3,
+        "the hub moved between the nodes only {} times",
+        terms - 1
+    );
     Ok(())
 }

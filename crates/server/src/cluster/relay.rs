@@ -125,9 +125,10 @@ pub async fn run(
         .route("/", get(|| async { Redirect::temporary("/demo/") }))
         .fallback_service(ServeDir::new(&config.widget_dir))
         .with_state(relay.clone());
-    if relay.wait_for_hub().await.is_some() {
-        crate::announce(&listener)?;
+    if relay.wait_for_hub().await.is_none() {
+        tracing::warn!("no hub heard yet; sockets wait for one or are told to try again");
     }
+    crate::announce(&listener)?;
     let (won_tx, won_rx) = oneshot::channel();
     crate::serve_until(listener, app, async move {
         let won = tokio::select! {
