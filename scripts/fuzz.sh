@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every target in fuzz/ for a short while (default 30 s each): the wire decoder, the
-# message-text pipeline (/nosmile, emoticons, links) and resumable uploads. Runs every saved
-# input on stable first (cargo test). Uses a nightly toolchain with AddressSanitizer when one is
+# message-text pipeline (/nosmile, emoticons, links) and resumable uploads. libFuzzer replays
+# every saved input (seeds/ and corpus/) before it mutates, so a saved crash fails at once
+# (`cargo test` in fuzz/ replays them without fuzzing). Uses a nightly toolchain with AddressSanitizer when one is
 # installed; otherwise stable Rust with RUSTC_BOOTSTRAP=1 and no sanitizer (the code is safe
 # Rust, and the invariant checks still run). New corpus entries go to fuzz/corpus/<target>;
 # a crash lands in fuzz/artifacts/<target> and fails the script.
@@ -14,7 +15,6 @@ seconds="${1:-30}"
 shift || true
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-cargo test --quiet
 
 if [ -z "${FUZZ_STABLE:-}" ] && rustup run nightly rustc --version >/dev/null 2>&1; then
   fuzz=(cargo +nightly fuzz run)
