@@ -107,8 +107,16 @@ async fn stored_messages(node: &TestServer, conversation_id: &str) -> anyhow::Re
         .collect())
 }
 
-#[tokio::test]
-async fn a_visitor_on_one_relay_chats_with_an_operator_on_another() -> anyhow::Result<()> {
+/// A hub and two relays: Ann on relay B in an accepted chat with a visitor on relay A.
+struct ChatAcrossRelays {
+    cluster: TestCluster,
+    ann: RawAgent,
+    visitor: RawVisitor,
+    visitor_token: String,
+    conversation_id: String,
+}
+
+async fn chat_across_relays() -> anyhow::Result<ChatAcrossRelays> {
     let cluster = TestCluster::start(3).await?;
     let [hub, relay_a, relay_b] = &cluster.nodes[..] else {
         unreachable!("three nodes were started")
@@ -116,12 +124,34 @@ async fn a_visitor_on_one_relay_chats_with_an_operator_on_another() -> anyhow::R
     hub.add_operator("ann@example.com", "Ann", PASSWORD).await?;
     let mut ann = operator_on(relay_b, "ann@example.com").await?;
     let (mut visitor, welcome) = RawVisitor::connect(relay_a, None, None).await?;
-    assert!(
-        matches!(welcome, VisitorEvent::Welcome { online: true, .. }),
-        "the visitor on node A sees the operator on node B online: {welcome:?}"
-    );
-
+    let VisitorEvent::Welcome {
+        visitor_token,
+        online: true,
+        ..
+    } = welcome
+    else {
+        anyhow::bail!("the visitor on node A sees the operator on node B online: {welcome:?}")
+    };
     let conversation_id = call_and_accept(&mut visitor, &mut ann).await?;
+    Ok(ChatAcrossRelays {
+        cluster,
+        ann,
+        visitor,
+        visitor_token,
+        conversation_id,
+    })
+}
+
+#[tokio::test]
+async fn a_visitor_on_one_relay_chats_with_an_operator_on_another() -> anyhow::Result<()> {
+    let ChatAcrossRelays {
+        cluster,
+        mut ann,
+        mut visitor,
+        conversation_id,
+        ..
+    } = chat_across_relays().await?;
+    let hub = &cluster.nodes[0];
     visitor_says(&mut visitor, 2, "Hello from node A").await?;
     assert_eq!(operator_reads(&mut ann).await?, "Hello from node A");
     operator_says(&mut ann, 3, &conversation_id, "Hi, this is node B").await?;
@@ -198,18 +228,16 @@ async fn when_the_hub_dies_a_relay_takes_over_and_the_chat_resumes() -> anyhow::
 
 #[tokio::test]
 async fn a_file_uploaded_through_one_relay_downloads_through_another() -> anyhow::Result<()> {
-    let cluster = TestCluster::start(3).await?;
-    let [hub, relay_a, relay_b] = &cluster.nodes[..] else {
+    let ChatAcrossRelays {
+        cluster,
+        ann: _ann,
+        mut visitor,
+        visitor_token,
+        conversation_id,
+    } = chat_across_relays().await?;
+    let [_, relay_a, relay_b] = &cluster.nodes[..] else {
         unreachable!("three nodes were started")
     };
-    hub.add_operator("ann@example.com", "Ann", PASSWORD).await?;
-    let mut ann = operator_on(relay_b, "ann@example.com").await?;
-    let (mut visitor, welcome) = RawVisitor::connect(relay_a, None, None).await?;
-    let VisitorEvent::Welcome { visitor_token, .. } = welcome else {
-        anyhow::bail!("expected a welcome, got {welcome:?}")
-    };
-    let conversation_id = call_and_accept(&mut visitor, &mut ann).await?;
-
     let session = login(relay_b, "ann@example.com", PASSWORD).await?;
     let report: Vec<u8> = (0..3_000_000_usize).map(|i| (i * 7 % 251) as u8).collect();
     let operator_files = FileApi::new(relay_b, Credentials::Operator(session.token));
