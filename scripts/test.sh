@@ -35,7 +35,7 @@ run_stage "unit: ui (vitest)" npm --prefix ui test
 run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
   scripts/desktop-session.sh cargo nextest run --workspace --no-fail-fast
 run_stage "rust: the server suites again on PostgreSQL (throwaway server per test)" \
-  env SWITCHBOARD_TEST_DATABASE=postgres cargo nextest run -p switchboard-tests --no-fail-fast \
+  env SWITCHBOARD_TEST_DATABASE=postgres cargo nextest run --workspace --no-fail-fast \
   -E '(binary(server_*) - binary(server_cluster)) | binary(hostile_protocol) | binary(client_agent) | (binary(stress_soak) - test(cluster))'
 run_stage "fuzz: saved inputs, then 30 s per target" scripts/fuzz.sh 30
 
