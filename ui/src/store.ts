@@ -7,6 +7,7 @@ import type { ConversationEvent } from "../../crates/protocol/bindings/Conversat
 import type { ConversationSummary } from "../../crates/protocol/bindings/ConversationSummary";
 import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
+import type { ClientEvent } from "../../crates/client/bindings/ClientEvent";
 import type { ConnectionState } from "../../crates/client/bindings/ConnectionState";
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
@@ -77,6 +78,18 @@ export interface State {
   transfers: TransferUpdate[];
   /** A screenshot waiting in the composer (to annotate, then send or discard). */
   snip: SnipPreview | null;
+}
+
+/** The action for one event of the session's connection. */
+export function sessionAction(event: ClientEvent): Action {
+  switch (event.kind) {
+    case "connection":
+      return { type: "connection", state: event };
+    case "server":
+      return { type: "server", event };
+    case "outbox":
+      return { type: "outbox", update: event };
+  }
 }
 
 /** Everything that changes the state. */
@@ -464,7 +477,13 @@ export class Store {
   }
 
   dispatch(action: Action): void {
-    const next = reduce(this.current, action);
+    this.dispatchAll([action]);
+  }
+
+  /** Applies `actions` in order, then tells the listeners once (a batch of events is drawn
+   * once, not once per event). */
+  dispatchAll(actions: readonly Action[]): void {
+    const next = actions.reduce(reduce, this.current);
     if (next === this.current) return;
     this.current = next;
     for (const listener of this.listeners) listener(next);
