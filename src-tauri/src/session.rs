@@ -15,7 +15,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::mpsc::Receiver;
 use url::Url;
 
-use crate::ipc::{self, SessionEvents, SessionView};
+use crate::ipc::{self, SessionEventsJson, SessionView};
 use crate::keychain::Secret;
 use crate::notify::Ringer;
 
@@ -129,7 +129,10 @@ impl Session {
         let welcomed = events
             .iter()
             .any(|event| matches!(event, ClientEvent::Server(AgentEvent::Welcome { .. })));
-        if let Err(error) = app.emit(ipc::SESSION_EVENTS, SessionEvents { events }) {
+        let emitted = SessionEventsJson::new(events)
+            .map_err(tauri::Error::from)
+            .and_then(|payload| app.emit(ipc::SESSION_EVENTS, payload));
+        if let Err(error) = emitted {
             tracing::warn!(%error, "could not send events to the UI");
         }
         if welcomed {

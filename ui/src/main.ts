@@ -255,7 +255,7 @@ async function start(): Promise<void> {
         email: null,
         notice: reason === "expired" ? "Your session has ended. Please log in again." : null,
       }),
-    sessionEvents: ({ events }) => deliverAll(events.map(sessionAction)),
+    sessionEvents: (text) => deliverAll(platform.sessionEvents(text).map(sessionAction)),
     ringChanged: (ring) => deliver({ type: "ringing", ids: ring.ringing }),
     chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
     transferChanged: (update) => deliver({ type: "transfer", update }),

@@ -2,9 +2,9 @@
 import type { ClientEvent } from "../../../crates/client/bindings/ClientEvent";
 
 /**
- * Payload of [`SESSION_EVENTS`]: events of the session's connection, oldest first. A burst
- * (twenty busy chats) arrives as one batch rather than one event each, which keeps the web
- * view from evaluating a script per message.
+ * Events of the session's connection, oldest first. A burst (twenty busy chats) arrives as
+ * one batch rather than one event each, which keeps the web view from evaluating a script per
+ * message.
  */
 export type SessionEvents = { 
 /**

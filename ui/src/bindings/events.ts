@@ -4,7 +4,7 @@ import type { DroppedFiles } from "./DroppedFiles";
 import type { OpenChat } from "./OpenChat";
 import type { RingState } from "./RingState";
 import type { SessionEnded } from "./SessionEnded";
-import type { SessionEvents } from "./SessionEvents";
+import type { SessionEventsJson } from "./SessionEventsJson";
 import type { SessionView } from "./SessionView";
 import type { SnipPreview } from "./SnipPreview";
 import type { TransferUpdate } from "./TransferUpdate";
@@ -25,7 +25,7 @@ export const EVENTS = {
 export type EventPayloads = {
   sessionStarted: SessionView;
   sessionEnded: SessionEnded;
-  sessionEvents: SessionEvents;
+  sessionEvents: SessionEventsJson;
   ringChanged: RingState;
   chatOpen: OpenChat;
   transferChanged: TransferUpdate;
