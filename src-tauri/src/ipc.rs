@@ -89,7 +89,7 @@ pub struct SessionEvents {
 
 /// Payload of [`SESSION_EVENTS`]: [`SessionEvents`] as JSON text. An event's payload is written
 /// into the script that delivers it: as text, the web view reads it with its JSON parser rather
-/// than compiling an object literal as script code (less memory with many busy chats).
+/// than compiling a large object literal as script code for every batch.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(type = "string")]
 pub struct SessionEventsJson(String);
