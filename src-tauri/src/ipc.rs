@@ -3,7 +3,7 @@
 //! all of them are generated into `ui/src/bindings/` (see the `bindings` test).
 
 use serde::{Deserialize, Serialize};
-use switchboard_client::ConnectionState;
+use switchboard_client::{ClientEvent, ConnectionState};
 use switchboard_protocol::{
     AgentEvent, CannedResponse, ConversationEvent, ConversationSummary, Operator, Status,
 };
@@ -76,6 +76,29 @@ pub enum EndReason {
     LoggedOut,
     /// The server no longer accepts the session and no password was remembered.
     Expired,
+}
+
+/// Events of the session's connection, oldest first. A burst (twenty busy chats) arrives as
+/// one batch rather than one event each, which keeps the web view from evaluating a script per
+/// message.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SessionEvents {
+    /// The events, in the order they happened.
+    pub events: Vec<ClientEvent>,
+}
+
+/// Payload of [`SESSION_EVENTS`]: [`SessionEvents`] as JSON text. An event's payload is written
+/// into the script that delivers it: as text, the web view reads it with its JSON parser rather
+/// than compiling a large object literal as script code for every batch.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(type = "string")]
+pub struct SessionEventsJson(String);
+
+impl SessionEventsJson {
+    /// `events` as JSON text.
+    pub fn new(events: Vec<ClientEvent>) -> serde_json::Result<Self> {
+        serde_json::to_string(&SessionEvents { events }).map(Self)
+    }
 }
 
 /// Payload of [`SESSION_ENDED`].
@@ -170,12 +193,9 @@ pub struct FilePreview {
 pub const SESSION_STARTED: &str = "session://started";
 /// The session ended. Payload: [`SessionEnded`].
 pub const SESSION_ENDED: &str = "session://ended";
-/// The connection state changed. Payload: `ConnectionState`.
-pub const CONNECTION_CHANGED: &str = "connection://changed";
-/// A frame from the server about conversations or status. Payload: `AgentEvent`.
-pub const SERVER_EVENT: &str = "server://event";
-/// A queued message made progress. Payload: `OutboxUpdate`.
-pub const OUTBOX_CHANGED: &str = "outbox://changed";
+/// What the session's connection reported (connection state, frames from the server about
+/// conversations or status, outbox progress), in order. Payload: [`SessionEventsJson`].
+pub const SESSION_EVENTS: &str = "session://events";
 /// The set of ringing calls changed. Payload: [`RingState`].
 pub const RING_CHANGED: &str = "ring://changed";
 /// Bring a conversation's tab to the front. Payload: [`OpenChat`].
@@ -193,9 +213,7 @@ pub const SNIP_CAPTURED: &str = crate::snip::SNIP_CAPTURED;
 pub const EVENTS: &[(&str, &str, &str)] = &[
     ("sessionStarted", SESSION_STARTED, "SessionView"),
     ("sessionEnded", SESSION_ENDED, "SessionEnded"),
-    ("connectionChanged", CONNECTION_CHANGED, "ConnectionState"),
-    ("serverEvent", SERVER_EVENT, "AgentEvent"),
-    ("outboxChanged", OUTBOX_CHANGED, "OutboxUpdate"),
+    ("sessionEvents", SESSION_EVENTS, "SessionEventsJson"),
     ("ringChanged", RING_CHANGED, "RingState"),
     ("chatOpen", CHAT_OPEN, "OpenChat"),
     ("transferChanged", TRANSFER_CHANGED, "TransferUpdate"),

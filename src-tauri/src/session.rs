@@ -1,9 +1,10 @@
 //! One logged-in session: owns the [`AgentClient`] and the task that forwards every
-//! [`ClientEvent`] to the UI as typed events, keeping a small [`SessionView`] (status,
+//! [`ClientEvent`] to the UI (in batches: see [`ipc::SessionEvents`]), keeping a small [`SessionView`] (status,
 //! connection, open and ringing conversations) that the tray, the notifications and a reloaded
 //! UI read.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use switchboard_client::{AgentClient, ClientEvent, ConnectionState};
 use switchboard_protocol::{
@@ -14,9 +15,15 @@ use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::mpsc::Receiver;
 use url::Url;
 
-use crate::ipc::{self, SessionView};
+use crate::ipc::{self, SessionEventsJson, SessionView};
 use crate::keychain::Secret;
 use crate::notify::Ringer;
+
+/// The shortest time between two batches of events sent to the UI: an event that comes alone
+/// goes at once; a burst is gathered into a batch at most this often.
+const BATCH_INTERVAL: Duration = Duration::from_millis(16);
+/// The most events in one batch.
+const BATCH_MAX: usize = 256;
 
 /// A live session with the server.
 pub struct Session {
@@ -65,11 +72,15 @@ impl Session {
         let app = app.clone();
         let weak = Arc::downgrade(self);
         let task = tauri::async_runtime::spawn(async move {
-            while let Some(event) = events.recv().await {
+            let mut batch = Vec::new();
+            while events.recv_many(&mut batch, BATCH_MAX).await > 0 {
                 let Some(session) = weak.upgrade() else {
                     return;
                 };
-                session.handle(&app, event);
+                session.handle(&app, std::mem::take(&mut batch));
+                drop(session);
+                // What arrives meanwhile waits in the channel and goes as the next batch.
+                tokio::time::sleep(BATCH_INTERVAL).await;
             }
         });
         *lock(&self.forwarder) = Some(task);
@@ -103,40 +114,56 @@ impl Session {
         }
     }
 
-    fn handle(&self, app: &AppHandle, event: ClientEvent) {
+    /// Follows a batch of events, then sends the UI the ones it shows, as one event.
+    fn handle(&self, app: &AppHandle, batch: Vec<ClientEvent>) {
+        let mut events = Vec::with_capacity(batch.len());
+        for event in batch {
+            self.follow(app, &event);
+            if !matches!(&event, ClientEvent::Server(frame) if !ipc::forwards_to_ui(frame)) {
+                events.push(event);
+            }
+        }
+        if events.is_empty() {
+            return;
+        }
+        let welcomed = events
+            .iter()
+            .any(|event| matches!(event, ClientEvent::Server(AgentEvent::Welcome { .. })));
+        let emitted = SessionEventsJson::new(events)
+            .map_err(tauri::Error::from)
+            .and_then(|payload| app.emit(ipc::SESSION_EVENTS, payload));
+        if let Err(error) = emitted {
+            tracing::warn!(%error, "could not send events to the UI");
+        }
+        if welcomed {
+            crate::startup::reached(crate::startup::Milestone::ChatList);
+        }
+    }
+
+    /// Folds one event into the view and acts on it: the tray's status, the ringing calls,
+    /// team notifications, and logging in again when the server refuses the session.
+    fn follow(&self, app: &AppHandle, event: &ClientEvent) {
         let (status_before, status_after, conversations) = {
             let mut view = lock(&self.view);
             let before = view.status;
-            apply(&mut view, &event);
+            apply(&mut view, event);
             (before, view.status, view.conversations.clone())
         };
         if status_before != status_after {
             crate::tray::show_status(app, Some(status_after));
         }
         app.state::<Ringer>().sync(app, &conversations);
-        let emitted = match &event {
-            ClientEvent::Connection(state) => {
-                if *state == ConnectionState::Unauthorized {
-                    let app = app.clone();
-                    tauri::async_runtime::spawn(async move {
-                        crate::account::session_expired(&app).await;
-                    });
-                }
-                app.emit(ipc::CONNECTION_CHANGED, state)
+        match event {
+            ClientEvent::Connection(ConnectionState::Unauthorized) => {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move {
+                    crate::account::session_expired(&app).await;
+                });
             }
-            ClientEvent::Server(server_event) if ipc::forwards_to_ui(server_event) => {
-                crate::team_notify::announce(app, server_event);
-                let emitted = app.emit(ipc::SERVER_EVENT, server_event);
-                if matches!(server_event, AgentEvent::Welcome { .. }) {
-                    crate::startup::reached(crate::startup::Milestone::ChatList);
-                }
-                emitted
+            ClientEvent::Server(frame) if ipc::forwards_to_ui(frame) => {
+                crate::team_notify::announce(app, frame);
             }
-            ClientEvent::Server(_) => Ok(()),
-            ClientEvent::Outbox(update) => app.emit(ipc::OUTBOX_CHANGED, update),
-        };
-        if let Err(error) = emitted {
-            tracing::warn!(%error, "could not send an event to the UI");
+            _ => {}
         }
     }
 }

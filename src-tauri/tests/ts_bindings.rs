@@ -11,7 +11,7 @@ use switchboard_desktop::composer::{ComposerPrefs, ComposerState};
 use switchboard_desktop::error::CommandError;
 use switchboard_desktop::ipc::{
     DroppedFiles, FilePreview, HistoryChunk, LoginForm, OpenChat, RingState, SessionEnded,
-    SessionView, StartupState, TransferUpdate, EVENTS,
+    SessionEvents, SessionEventsJson, SessionView, StartupState, TransferUpdate, EVENTS,
 };
 use switchboard_desktop::preferences::{Layout, Preferences};
 use ts_rs::{Config, TS};
@@ -38,6 +38,8 @@ fn export_all(dir: &Path) {
     StartupState::export_all(&cfg).expect("export StartupState");
     HistoryChunk::export_all(&cfg).expect("export HistoryChunk");
     SessionEnded::export_all(&cfg).expect("export SessionEnded");
+    SessionEvents::export_all(&cfg).expect("export SessionEvents");
+    SessionEventsJson::export_all(&cfg).expect("export SessionEventsJson");
     RingState::export_all(&cfg).expect("export RingState");
     OpenChat::export_all(&cfg).expect("export OpenChat");
     TransferUpdate::export_all(&cfg).expect("export TransferUpdate");

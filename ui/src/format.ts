@@ -3,12 +3,16 @@
 
 import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
 
+// Made once: `toLocaleTimeString` with options builds a new formatter on every call.
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dayFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+
 /** "14:05" today, "3 Mar 14:05" on other days, in the operator's locale and zone. */
 export function formatTime(at: number, now: number = Date.now()): string {
   const date = new Date(at);
-  const time = date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const time = timeFormat.format(date);
   if (new Date(now).toDateString() === date.toDateString()) return time;
-  return `${date.toLocaleDateString(undefined, { day: "numeric", month: "short" })} ${time}`;
+  return `${dayFormat.format(date)} ${time}`;
 }
 
 /** Builds a message body from its spans. `onLink` gets the href of a clicked link. */

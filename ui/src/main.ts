@@ -9,7 +9,7 @@ import type { Preferences } from "./bindings/Preferences";
 import * as platform from "./platform";
 import { playSound, setRingChoice, setRinging } from "./settings/alerts";
 import { applyTheme } from "./settings/appearance";
-import { findChat, Store, type Action, type State } from "./store";
+import { findChat, sessionAction, Store, type Action, type State } from "./store";
 import { ringsNow } from "./team/state";
 import { LoginView } from "./views/login";
 import { MainView } from "./views/main";
@@ -244,7 +244,8 @@ async function start(): Promise<void> {
   // Until the startup state is known, the core's events wait: they are newer than it.
   const early: Action[] = [];
   let started = false;
-  const deliver = (action: Action) => (started ? store.dispatch(action) : early.push(action));
+  const deliverAll = (actions: Action[]) => (started ? store.dispatchAll(actions) : early.push(...actions));
+  const deliver = (action: Action) => deliverAll([action]);
   await platform.subscribe({
     sessionStarted: (session) => deliver({ type: "session_started", session }),
     sessionEnded: ({ reason }) =>
@@ -254,9 +255,7 @@ async function start(): Promise<void> {
         email: null,
         notice: reason === "expired" ? "Your session has ended. Please log in again." : null,
       }),
-    connectionChanged: (state) => deliver({ type: "connection", state }),
-    serverEvent: (event) => deliver({ type: "server", event }),
-    outboxChanged: (update) => deliver({ type: "outbox", update }),
+    sessionEvents: (text) => deliverAll(platform.sessionEvents(text).map(sessionAction)),
     ringChanged: (ring) => deliver({ type: "ringing", ids: ring.ringing }),
     chatOpen: ({ conversation_id }) => deliver({ type: "select", conversationId: conversation_id }),
     transferChanged: (update) => deliver({ type: "transfer", update }),
@@ -289,7 +288,7 @@ async function start(): Promise<void> {
     });
   }
   started = true;
-  early.splice(0).forEach((action) => store.dispatch(action));
+  store.dispatchAll(early.splice(0));
 }
 
 start().catch(report);

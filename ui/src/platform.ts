@@ -4,6 +4,7 @@
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { ClientEvent } from "../../crates/client/bindings/ClientEvent";
 import type { BlockTarget } from "../../crates/protocol/bindings/BlockTarget";
 import type { CannedDraft } from "../../crates/protocol/bindings/CannedDraft";
 import type { CannedScope } from "../../crates/protocol/bindings/CannedScope";
@@ -20,6 +21,8 @@ import type { Mark } from "./bindings/Mark";
 import type { Layout } from "./bindings/Layout";
 import type { LoginForm } from "./bindings/LoginForm";
 import type { Preferences } from "./bindings/Preferences";
+import type { SessionEvents } from "./bindings/SessionEvents";
+import type { SessionEventsJson } from "./bindings/SessionEventsJson";
 import type { SessionView } from "./bindings/SessionView";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { StartupState } from "./bindings/StartupState";
@@ -172,6 +175,9 @@ export async function subscribe(handlers: EventHandlers): Promise<UnlistenFn> {
   );
   return () => unlisteners.forEach((unlisten) => unlisten());
 }
+
+/** The events in a `session://events` payload, oldest first. */
+export const sessionEvents = (text: SessionEventsJson): ClientEvent[] => (JSON.parse(text) as SessionEvents).events;
 
 /** A failed command, as thrown by the functions above. */
 export class PlatformError extends Error {

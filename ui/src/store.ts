@@ -7,6 +7,7 @@ import type { ConversationEvent } from "../../crates/protocol/bindings/Conversat
 import type { ConversationSummary } from "../../crates/protocol/bindings/ConversationSummary";
 import type { FileInfo } from "../../crates/protocol/bindings/FileInfo";
 import type { TextSpan } from "../../crates/protocol/bindings/TextSpan";
+import type { ClientEvent } from "../../crates/client/bindings/ClientEvent";
 import type { ConnectionState } from "../../crates/client/bindings/ConnectionState";
 import type { Delivery } from "../../crates/client/bindings/Delivery";
 import type { OutboxUpdate } from "../../crates/client/bindings/OutboxUpdate";
@@ -77,6 +78,18 @@ export interface State {
   transfers: TransferUpdate[];
   /** A screenshot waiting in the composer (to annotate, then send or discard). */
   snip: SnipPreview | null;
+}
+
+/** The action for one event of the session's connection. */
+export function sessionAction(event: ClientEvent): Action {
+  switch (event.kind) {
+    case "connection":
+      return { type: "connection", state: event };
+    case "server":
+      return { type: "server", event };
+    case "outbox":
+      return { type: "outbox", update: event };
+  }
 }
 
 /** Everything that changes the state. */
@@ -296,7 +309,8 @@ function upsertSummary(state: State, summary: ConversationSummary): State {
 
 /** Merges events into a chat, oldest first, once each (by seq). */
 function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state: State): Chat {
-  let items = chat.items;
+  // one copy of the list per call, changed in place below (`chat.items` itself never changes)
+  const items = chat.items.slice();
   let summary = chat.summary;
   let closed = chat.closed;
   let unread = chat.unread;
@@ -318,13 +332,14 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
           spans: body.spans,
           outbox: own >= 0 && items[own].kind === "message" ? items[own].outbox : null,
         };
-        items = own >= 0 ? items.map((i, n) => (n === own ? item : i)) : [...items, item];
+        if (own >= 0) items[own] = item;
+        else items.push(item);
         if (live && body.author.kind === "visitor" && state.activeId !== chat.summary.id) unread += 1;
         if (body.author.kind === "visitor") typing = null;
         break;
       }
       case "started":
-        items = [...items, note(event, `${body.visitor} started the chat`)];
+        items.push(note(event, `${body.visitor} started the chat`));
         break;
       case "operator_joined":
         summary = {
@@ -334,28 +349,36 @@ function addEvents(chat: Chat, events: ConversationEvent[], live: boolean, state
             ? summary.operators
             : [...summary.operators, body.operator],
         };
-        items = [...items, note(event, `${body.operator.name} joined`)];
+        items.push(note(event, `${body.operator.name} joined`));
         break;
       case "operator_left":
-        items = [...items, note(event, `${body.operator.name} left`)];
+        items.push(note(event, `${body.operator.name} left`));
         break;
       case "file":
-        items = [...items, { kind: "file", key: `file-${event.seq}`, seq: event.seq, at: event.at, author: body.author, file: body.file }];
+        items.push({ kind: "file", key: `file-${event.seq}`, seq: event.seq, at: event.at, author: body.author, file: body.file });
         if (live && body.author.kind === "visitor" && state.activeId !== chat.summary.id) unread += 1;
         break;
       case "closed":
         summary = { ...summary, state: "closed" };
         closed = true;
-        items = [...items, note(event, `Chat ended by ${authorName(body.by)}`)];
+        items.push(note(event, `Chat ended by ${authorName(body.by)}`));
         break;
     }
   }
-  items = [...items].sort(bySeq);
-  return { ...chat, items, summary, closed, unread, typing };
+  return { ...chat, items: sortedBySeq(items), summary, closed, unread, typing };
 }
 
 function note(event: ConversationEvent, text: string): ChatItem {
   return { kind: "note", key: `note-${event.seq}`, seq: event.seq, at: event.at, text };
+}
+
+/** Sorts `items` in place by [`bySeq`] unless they already are in order (the usual case: a new
+ * event comes after the others); returns them. */
+function sortedBySeq(items: ChatItem[]): ChatItem[] {
+  for (let n = 1; n < items.length; n += 1) {
+    if (bySeq(items[n - 1], items[n]) > 0) return items.sort(bySeq);
+  }
+  return items;
 }
 
 /** Sent messages in seq order; queued ones (no seq yet) stay at the end in sending order. */
@@ -379,12 +402,12 @@ function applyOutbox(chat: Chat, update: OutboxUpdate): Chat {
       spans: [{ kind: "text", text: update.text }],
       outbox: update.delivery,
     };
-    return { ...chat, items: [...chat.items, item].sort(bySeq) };
+    return { ...chat, items: sortedBySeq([...chat.items, item]) };
   }
   const items = chat.items.map((item, n) =>
     n === index && item.kind === "message" ? { ...item, outbox: update.delivery, seq: item.seq ?? seq } : item,
   );
-  return { ...chat, items: items.sort(bySeq) };
+  return { ...chat, items: sortedBySeq(items) };
 }
 
 function select(state: State, conversationId: string): State {
@@ -454,7 +477,13 @@ export class Store {
   }
 
   dispatch(action: Action): void {
-    const next = reduce(this.current, action);
+    this.dispatchAll([action]);
+  }
+
+  /** Applies `actions` in order, then tells the listeners once (a batch of events is drawn
+   * once, not once per event). */
+  dispatchAll(actions: readonly Action[]): void {
+    const next = actions.reduce(reduce, this.current);
     if (next === this.current) return;
     this.current = next;
     for (const listener of this.listeners) listener(next);

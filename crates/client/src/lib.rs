@@ -72,8 +72,9 @@ pub async fn logout(server: &Url, token: &str) -> Result<(), ClientError> {
 }
 
 /// What the connection task reports, in the order it happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export_to = "../../client/bindings/")]
 #[expect(
     clippy::large_enum_variant,
     reason = "each event is moved once through a channel; consumers match on the frame directly"

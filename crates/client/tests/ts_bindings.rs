@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use switchboard_client::{ConnectionState, Delivery, OutboxUpdate};
+use switchboard_client::{ClientEvent, ConnectionState, Delivery, OutboxUpdate};
 use ts_rs::{Config, TS};
 
 /// Exports into `<crates>/client/bindings`, given the `<crates>` directory.
@@ -17,6 +17,7 @@ fn export_client_types(crates: &Path) {
     let protocol_bindings = crates.join("protocol").join("bindings");
     std::fs::create_dir_all(&protocol_bindings).expect("create protocol bindings dir");
     let cfg = Config::new().with_out_dir(&protocol_bindings);
+    ClientEvent::export(&cfg).expect("export ClientEvent");
     ConnectionState::export(&cfg).expect("export ConnectionState");
     OutboxUpdate::export(&cfg).expect("export OutboxUpdate");
     Delivery::export(&cfg).expect("export Delivery");

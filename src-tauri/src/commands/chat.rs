@@ -34,7 +34,7 @@ pub async fn close_chat(
     Ok(session.client().close(&conversation_id).await?)
 }
 
-/// Queues a message; returns its client message id. Progress arrives as `outbox://changed`.
+/// Queues a message; returns its client message id. Progress arrives as `session://events`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn send_message(
     state: State<'_, AppState>,

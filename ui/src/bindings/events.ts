@@ -1,12 +1,10 @@
 // Generated from the Rust event names (ipc.rs) by the bindings test. Do not edit.
 
-import type { AgentEvent } from "../../../crates/protocol/bindings/AgentEvent";
-import type { ConnectionState } from "../../../crates/client/bindings/ConnectionState";
 import type { DroppedFiles } from "./DroppedFiles";
 import type { OpenChat } from "./OpenChat";
-import type { OutboxUpdate } from "../../../crates/client/bindings/OutboxUpdate";
 import type { RingState } from "./RingState";
 import type { SessionEnded } from "./SessionEnded";
+import type { SessionEventsJson } from "./SessionEventsJson";
 import type { SessionView } from "./SessionView";
 import type { SnipPreview } from "./SnipPreview";
 import type { TransferUpdate } from "./TransferUpdate";
@@ -15,9 +13,7 @@ import type { TransferUpdate } from "./TransferUpdate";
 export const EVENTS = {
   sessionStarted: "session://started",
   sessionEnded: "session://ended",
-  connectionChanged: "connection://changed",
-  serverEvent: "server://event",
-  outboxChanged: "outbox://changed",
+  sessionEvents: "session://events",
   ringChanged: "ring://changed",
   chatOpen: "chat://open",
   transferChanged: "transfer://changed",
@@ -29,9 +25,7 @@ export const EVENTS = {
 export type EventPayloads = {
   sessionStarted: SessionView;
   sessionEnded: SessionEnded;
-  connectionChanged: ConnectionState;
-  serverEvent: AgentEvent;
-  outboxChanged: OutboxUpdate;
+  sessionEvents: SessionEventsJson;
   ringChanged: RingState;
   chatOpen: OpenChat;
   transferChanged: TransferUpdate;

@@ -7,7 +7,8 @@ import type { ConversationSummary } from "../../../crates/protocol/bindings/Conv
 import type { Operator } from "../../../crates/protocol/bindings/Operator";
 import { Composer, type ComposerActions } from "../composer/composer";
 import { el, formatTime, renderSpans } from "../format";
-import { authorName, deliveryState, type Chat, type ChatItem } from "../store";
+import { authorName, deliveryState, type Chat, type ChatItem, type DeliveryState } from "../store";
+import { placeChildren } from "./children";
 import { ImageViewer, renderFileItem, type FileActions } from "./files";
 import { SnipPanel, type SnipActions } from "./snip";
 
@@ -44,6 +45,9 @@ export class ChatPane {
   readonly snip: SnipPanel;
   private operator: Pick<Operator, "name" | "email"> = { name: "", email: "" };
   private headerKey = "";
+  /** The node drawn for each item of the shown chat, with what it was drawn with: an item that
+   * stays the same keeps its node across redraws. */
+  private drawn = new Map<ChatItem, Drawn>();
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
     id: null,
     chat: null,
@@ -115,7 +119,7 @@ export class ChatPane {
       const previous = this.shown.chat;
       const marksMoved = chat.summary.visitor_marks !== previous?.summary.visitor_marks;
       if (chat.items !== previous?.items || marksMoved || id !== this.shown.id) {
-        this.renderMessages(chat, operatorId, id !== this.shown.id);
+        this.renderMessages(chat, operatorId, id !== this.shown.id || operatorId !== this.shown.operatorId);
       }
     }
     this.shown = { id, chat: chat ?? null, operatorId };
@@ -154,10 +158,24 @@ export class ChatPane {
     this.header.replaceChildren(who, buttons, this.headerTools);
   }
 
+  /** Draws the messages; with `switched` (another chat or operator) nothing drawn is reused. */
   private renderMessages(chat: Chat, operatorId: string, switched: boolean): void {
     const atBottom =
       switched || this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
-    this.messages.replaceChildren(...chat.items.map((item) => this.renderItem(item, chat, operatorId)));
+    if (switched) this.drawn.clear();
+    const drawn = new Map<ChatItem, Drawn>();
+    const nodes = chat.items.map((item) => {
+      const delivery = deliveryState(item, chat, operatorId);
+      const known = this.drawn.get(item);
+      const node =
+        known && known.delivery === delivery && known.closed === chat.closed
+          ? known.node
+          : this.renderItem(item, chat, operatorId);
+      drawn.set(item, { node, delivery, closed: chat.closed });
+      return node;
+    });
+    this.drawn = drawn;
+    placeChildren(this.messages, nodes);
     if (atBottom) this.messages.scrollTop = this.messages.scrollHeight;
   }
 
@@ -190,6 +208,13 @@ export class ChatPane {
     }
     return li;
   }
+}
+
+/** A drawn chat item and what its node depends on besides the item. */
+interface Drawn {
+  node: HTMLElement;
+  delivery: DeliveryState | null;
+  closed: boolean;
 }
 
 function visitorMeta(summary: ConversationSummary): string {

@@ -19,10 +19,11 @@ import { ChatPane, type ChatActions } from "./chat";
 import { VisitorSidebar, type SidebarActions } from "./visitor-sidebar";
 import { VisitorsPage, type VisitorsActions } from "./visitors";
 import { TransferList } from "./files";
+import { ChatTabs } from "./tabs";
 import { ChatTeamTools, type ChatTeamActions } from "../team/chatTools";
 import { InvitationBar, type InvitationActions } from "../team/invitations";
 import { TeamPage, type TeamPageActions } from "../team/page";
-import { chatTitle, inviteTarget } from "../team/state";
+import { inviteTarget } from "../team/state";
 
 /** What the main window asks of the app. */
 export interface MainActions
@@ -57,7 +58,7 @@ export class MainView {
   private operatorName = el("span", "operator-name", "", "operator-name");
   private status = el("select", "status-select", undefined, "status-select");
   private banner = el("div", "banner", "", "connection-banner");
-  private tabs = el("ul", "tabs", undefined, "tabs");
+  private tabs: ChatTabs;
   private pane: ChatPane;
   private visitorSidebar: VisitorSidebar;
   private visitorsPage: VisitorsPage;
@@ -89,6 +90,7 @@ export class MainView {
 
   constructor(private actions: MainActions) {
     this.manager = new CannedManager(actions);
+    this.tabs = new ChatTabs(actions);
     this.pane = new ChatPane({ ...actions, manageCanned: () => this.manager.open() });
     this.quickTexts = new QuickTexts({
       insert: (response) => this.pane.composer.insertCanned(response),
@@ -131,11 +133,8 @@ export class MainView {
     this.banner.setAttribute("role", "status");
     const sidebar = el("nav", "sidebar");
     sidebar.setAttribute("aria-label", "Chats");
-    this.tabs.setAttribute("role", "tablist");
-    this.tabs.setAttribute("aria-label", "Open chats");
-    this.tabs.setAttribute("aria-orientation", "vertical");
     this.pane.root.setAttribute("role", "tabpanel");
-    sidebar.append(el("h3", "sidebar-title", "Chats"), this.invitations.root, this.tabs, this.transfers.root);
+    sidebar.append(el("h3", "sidebar-title", "Chats"), this.invitations.root, this.tabs.root, this.transfers.root);
     this.body.append(sidebar, this.pane.root, this.quickTexts.root, this.visitorSidebar.root);
     this.dialog.hidden = true;
     this.root.append(bar, this.banner, this.body, this.visitorsPage.root, this.teamPage.root, this.settings.root, this.dialog, this.archive.root, this.manager.root);
@@ -190,7 +189,7 @@ export class MainView {
     if (this.status.value !== session.status) this.status.value = session.status;
     this.renderBanner(session.connection);
     if (state.chats !== this.lastTabs || state.activeId !== this.lastActive) {
-      this.renderTabs(state);
+      this.tabs.update(state.chats, state.activeId, session.operator.id);
       this.lastTabs = state.chats;
       this.lastActive = state.activeId;
     }
@@ -244,62 +243,6 @@ export class MainView {
     this.banner.dataset.state = connection.state;
   }
 
-  private renderTabs(state: State): void {
-    // a keyboard user keeps focus on the same tab across the re-render
-    const focused = document.activeElement instanceof HTMLElement && this.tabs.contains(document.activeElement)
-      ? document.activeElement.closest<HTMLElement>("[role=tab]")?.dataset.conversationId
-      : undefined;
-    this.tabs.replaceChildren(
-      ...state.chats.map((chat, index) => {
-        const { summary } = chat;
-        const tab = el("li", "tab", undefined, "chat-tab");
-        tab.dataset.conversationId = summary.id;
-        tab.dataset.state = chat.closed ? "closed" : summary.state;
-        tab.classList.toggle("active", summary.id === state.activeId);
-        tab.classList.toggle("ringing", summary.state === "ringing");
-        tab.classList.toggle("closed", chat.closed);
-        tab.setAttribute("role", "tab");
-        tab.setAttribute("aria-selected", String(summary.id === state.activeId));
-        // reachable with Tab; Enter or Space opens it, arrow keys move between tabs
-        tab.tabIndex = 0;
-        tab.addEventListener("keydown", (event) => this.onTabKey(event, tab, summary.id));
-        tab.title = index < 9 ? `Ctrl+${index + 1}` : "";
-        const name = el("span", "tab-name", chatTitle(summary, state.session?.operator.id ?? ""), "tab-name");
-        const detail = el("span", "tab-detail", tabDetail(chat));
-        const label = el("div", "tab-label");
-        label.append(name, detail);
-        tab.append(label);
-        if (chat.unread > 0) tab.append(el("span", "unread", String(chat.unread), "unread-count"));
-        const close = el("button", "tab-close", "×", "close-tab");
-        close.title = summary.state === "ringing" ? "Decline" : chat.closed ? "Close tab" : "End chat";
-        close.setAttribute("aria-label", `${close.title}: ${summary.visitor.name}`);
-        close.addEventListener("click", (event) => {
-          event.stopPropagation();
-          this.actions.closeTab(summary.id);
-        });
-        tab.append(close);
-        tab.addEventListener("click", () => this.actions.select(summary.id));
-        return tab;
-      }),
-    );
-    if (focused) {
-      const tab = [...this.tabs.children].find((tab) => (tab as HTMLElement).dataset.conversationId === focused);
-      (tab as HTMLElement | undefined)?.focus();
-    }
-  }
-
-  private onTabKey(event: KeyboardEvent, tab: HTMLElement, conversationId: string): void {
-    if (event.target !== tab) return;
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      this.actions.select(conversationId);
-    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      const next = event.key === "ArrowDown" ? tab.nextElementSibling : tab.previousElementSibling;
-      if (next instanceof HTMLElement) next.focus();
-    }
-  }
-
   private renderDialog(state: State): void {
     if (state.confirmClose === this.lastDialog) return;
     this.lastDialog = state.confirmClose;
@@ -342,12 +285,4 @@ export function bannerText(connection: ConnectionState): string | null {
     case "closed":
       return "Disconnected.";
   }
-}
-
-function tabDetail(chat: Chat): string {
-  if (chat.closed) return "Ended";
-  if (chat.summary.state === "ringing") return "Incoming call";
-  const last = [...chat.items].reverse().find((item) => item.kind === "message");
-  if (last?.kind === "message") return last.spans.map((span) => span.text).join("").slice(0, 60);
-  return "Chat";
 }
