@@ -13,5 +13,7 @@ if [ "${1:-}" = "--debug" ]; then
 fi
 [ -x ui/node_modules/.bin/tauri ] || npm ci --prefix ui
 npm --prefix ui run build
-cargo build "${profile[@]}" -p switchboard-desktop
+# the whole workspace, as scripts/build.sh builds it: building one package alone unifies
+# features differently and rebuilds most dependencies
+cargo build "${profile[@]}" --workspace --bins
 ui/node_modules/.bin/tauri bundle "${bundle_flags[@]}" --bundles deb,rpm --ci
