@@ -222,6 +222,20 @@ impl RawAgent {
         Ok((agent, welcome))
     }
 
+    /// Waits for an invitation into a chat; returns the conversation id, the inviter's name and
+    /// whether it is a transfer.
+    pub async fn wait_for_invitation(&mut self) -> anyhow::Result<(String, String, bool)> {
+        self.wait_for(|event| match event {
+            AgentEvent::InvitedToChat {
+                conversation,
+                by,
+                transfer,
+            } => Some((conversation.id.clone(), by.name.clone(), *transfer)),
+            _ => None,
+        })
+        .await
+    }
+
     /// Sends a request and waits for its Ack (error if the server answers with an Error).
     pub async fn request(&mut self, request: AgentRequest) -> anyhow::Result<Option<u32>> {
         let req = request

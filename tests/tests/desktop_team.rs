@@ -81,14 +81,7 @@ async fn an_operator_invites_a_colleague_they_both_chat_and_the_visitor_sees_who
     .await?;
 
     // Bob's call says who invites him, and he reads the history so far before joining.
-    let (id, by) = bob
-        .wait_for(|event| match event {
-            AgentEvent::InvitedToChat {
-                conversation, by, ..
-            } => Some((conversation.id.clone(), by.name.clone())),
-            _ => None,
-        })
-        .await?;
+    let (id, by, _) = bob.wait_for_invitation().await?;
     assert_eq!(by, "Ann Operator");
     bob.send(&AgentRequest::History {
         req: 2,
@@ -383,16 +376,7 @@ async fn an_operator_invites_a_colleague_into_the_open_chat_from_the_team_page(
     .await?;
     app.wait_for_text("[data-testid=team-page-feedback]", "Invited Bob Colleague")
         .await?;
-    let (id, by, transfer) = bob
-        .wait_for(|event| match event {
-            AgentEvent::InvitedToChat {
-                conversation,
-                by,
-                transfer,
-            } => Some((conversation.id.clone(), by.name.clone(), *transfer)),
-            _ => None,
-        })
-        .await?;
+    let (id, by, transfer) = bob.wait_for_invitation().await?;
     assert_eq!((by.as_str(), transfer), ("Ann Operator", false));
     bob.request(AgentRequest::Accept {
         req: 2,

@@ -82,21 +82,6 @@ fn send(conversation_id: &str, client_msg_id: &str, text: &str) -> AgentRequest 
     }
 }
 
-/// Waits for an `InvitedToChat`; returns the conversation id, the inviter's name and whether it
-/// is a transfer.
-async fn invited(agent: &mut RawAgent) -> anyhow::Result<(String, String, bool)> {
-    agent
-        .wait_for(|event| match event {
-            AgentEvent::InvitedToChat {
-                conversation,
-                by,
-                transfer,
-            } => Some((conversation.id.clone(), by.name.clone(), *transfer)),
-            _ => None,
-        })
-        .await
-}
-
 /// What a conversation event says about operators joining and leaving, as "+Name" / "-Name".
 fn membership(body: &EventBody) -> Option<String> {
     match body {
@@ -309,7 +294,7 @@ async fn an_invited_operator_reads_the_history_joins_and_everyone_sees_each_othe
 
     ann.agent.request(invite(&id, &bob.id, false)).await?;
     assert_eq!(
-        invited(&mut bob.agent).await?,
+        bob.agent.wait_for_invitation().await?,
         (id.clone(), "Ann".into(), false)
     );
     let earlier = history(&mut bob.agent, &id).await?;
@@ -379,7 +364,7 @@ async fn a_transfer_hands_the_chat_over_only_once_the_colleague_accepts() -> any
 
     ann.agent.request(invite(&id, &bob.id, true)).await?;
     assert_eq!(
-        invited(&mut bob.agent).await?,
+        bob.agent.wait_for_invitation().await?,
         (id.clone(), "Ann".into(), true)
     );
     // Until Bob accepts, the chat is still Ann's.
@@ -409,7 +394,7 @@ async fn a_declined_invitation_tells_the_inviter_and_cannot_be_accepted_later() 
     let (_visitor, id) = chat_with(&server, &mut ann).await?;
 
     ann.agent.request(invite(&id, &bob.id, true)).await?;
-    invited(&mut bob.agent).await?;
+    bob.agent.wait_for_invitation().await?;
     bob.agent
         .request(AgentRequest::Decline {
             req: 15,
@@ -488,12 +473,12 @@ async fn an_open_invitation_survives_the_invitees_reconnect_and_lapses_when_the_
     let mut bob = operator(&server, "bob@example.com", "Bob", Status::Online).await?;
     let (mut visitor, id) = chat_with(&server, &mut ann).await?;
     ann.agent.request(invite(&id, &bob.id, false)).await?;
-    invited(&mut bob.agent).await?;
+    bob.agent.wait_for_invitation().await?;
 
     drop(bob);
     let (mut bob, _) = RawAgent::connect(&server, "bob@example.com", PASSWORD).await?;
     assert_eq!(
-        invited(&mut bob).await?.0,
+        bob.wait_for_invitation().await?.0,
         id,
         "the invitation follows Welcome"
     );
@@ -518,7 +503,7 @@ async fn accepting_while_the_inviter_closes_either_joins_before_the_close_or_is_
     let mut bob = operator(&server, "bob@example.com", "Bob", Status::Online).await?;
     let (_visitor, id) = chat_with(&server, &mut ann).await?;
     ann.agent.request(invite(&id, &bob.id, false)).await?;
-    invited(&mut bob.agent).await?;
+    bob.agent.wait_for_invitation().await?;
 
     ann.agent
         .send(&AgentRequest::Close {
@@ -564,8 +549,8 @@ async fn two_colleagues_accepting_one_transfer_at_once_both_join_and_the_inviter
     let (_visitor, id) = chat_with(&server, &mut ann).await?;
     ann.agent.request(invite(&id, &bob.id, true)).await?;
     ann.agent.request(invite(&id, &cid.id, true)).await?;
-    invited(&mut bob.agent).await?;
-    invited(&mut cid.agent).await?;
+    bob.agent.wait_for_invitation().await?;
+    cid.agent.wait_for_invitation().await?;
 
     bob.agent.send(&accept(&id)).await?;
     cid.agent.send(&accept(&id)).await?;
