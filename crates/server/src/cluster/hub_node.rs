@@ -42,23 +42,18 @@ pub async fn run(
     let relayed = tokio::spawn(relayed::accept(state, bus.clone()));
     let heartbeat = tokio::spawn(beat(bus.clone(), alive.clone()));
     let superseded = superseded(bus.clone(), alive.term).await?;
-    let (stop_tx, stop_rx) = oneshot::channel();
-    let watch = tokio::spawn(async move {
+    let (stopped_tx, stopped_rx) = oneshot::channel();
+    let served = crate::serve_until(listener, app, async move {
         let stop = tokio::select! {
             _ = crate::shutdown_signal() => Stop::Asked,
             _ = lease.lost() => Stop::LeaseLost,
             _ = superseded => Stop::Superseded,
         };
-        let _ = stop_tx.send(stop);
-    });
-    let (stopped_tx, stopped_rx) = oneshot::channel();
-    let served = crate::serve_until(listener, app, async move {
-        let _ = stopped_tx.send(stop_rx.await.unwrap_or(Stop::Asked));
+        let _ = stopped_tx.send(stop);
     })
     .await;
     relayed.abort();
     heartbeat.abort();
-    watch.abort();
     served?;
     match stopped_rx.await.unwrap_or(Stop::Asked) {
         Stop::Asked => Ok(()),
