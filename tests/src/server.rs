@@ -15,6 +15,7 @@ use tokio::process::{Child, ChildStdout, Command};
 use url::Url;
 
 use crate::postgres::TestPostgres;
+use crate::process::next_line_containing;
 
 /// Password of the admin the test server creates on first start.
 const ADMIN_PASSWORD: &str = "test-admin-password";
@@ -261,16 +262,7 @@ impl TestServer {
     /// Waits until the server prints a line containing `text` (it prints little: its address,
     /// and its role in a cluster); returns the line.
     pub async fn wait_for_output(&mut self, text: &str) -> anyhow::Result<String> {
-        tokio::time::timeout(START_TIMEOUT, async {
-            while let Some(line) = self.output.next_line().await? {
-                if line.contains(text) {
-                    return Ok(line);
-                }
-            }
-            bail!("the server exited before printing {text:?}")
-        })
-        .await
-        .with_context(|| format!("the server did not print {text:?} in time"))?
+        next_line_containing(&mut self.output, text, "the server", START_TIMEOUT).await
     }
 }
 
@@ -314,15 +306,7 @@ async fn spawn(
         .spawn()
         .with_context(|| format!("cannot start {} (build it first)", bin.display()))?;
     let mut output = BufReader::new(child.stdout.take().context("stdout is piped")?).lines();
-    let address = tokio::time::timeout(START_TIMEOUT, async {
-        while let Some(line) = output.next_line().await? {
-            if let Some(address) = line.strip_prefix(LISTENING) {
-                return Ok(address.to_string());
-            }
-        }
-        bail!("the server exited before listening")
-    })
-    .await
-    .context("the server did not start in time")??;
+    let line = next_line_containing(&mut output, LISTENING, "the server", START_TIMEOUT).await?;
+    let address = line[line.find(LISTENING).unwrap_or(0) + LISTENING.len()..].to_string();
     Ok((child, address, output))
 }
