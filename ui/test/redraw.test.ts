@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { findChat, initialState, reduce, sessionAction, Store, type Action, type State } from "../src/store";
+import { MESSAGES_PAGE } from "../src/views/chat";
 import { ChatTabs } from "../src/views/tabs";
 import { operatorMessage, session, summary, visitorMessage } from "./fixtures";
 import { pane } from "./pane";
@@ -76,5 +77,55 @@ describe("redrawing on events", () => {
     expect(heard).toHaveLength(1);
     expect(heard[0].session?.connection.state).toBe("connected");
     expect(findChat(heard[0], "a")?.items.map((item) => item.seq)).toEqual([2, 3]);
+  });
+
+  it("draws a page of a long chat's newest messages, the rest behind Show earlier messages", () => {
+    const { pane: view } = pane();
+    const history = Array.from({ length: 120 }, (_, n) => visitorMessage(n + 2, `line ${n + 2}`));
+    let state = run(
+      { type: "session_started", session: session([summary("a", 1, "active")]) },
+      message("a", 122, "live before the history"),
+    );
+    view.update(findChat(state, "a"), "op-1");
+    state = reduce(state, { type: "history", conversationId: "a", events: history });
+    view.update(findChat(state, "a"), "op-1");
+    const texts = () => [...view.root.querySelectorAll("[data-testid=message-text]")].map((m) => m.textContent);
+    expect(texts()).toHaveLength(MESSAGES_PAGE);
+    expect(texts().at(-1)).toBe("live before the history");
+    expect(texts()[0]).toBe(`line ${122 - MESSAGES_PAGE + 1}`);
+
+    // at the end of the list a new message takes the place of the oldest drawn one...
+    const list = view.root.querySelector<HTMLElement>("[data-testid=messages]")!;
+    const kept = list.querySelector("[data-testid=message]:last-child");
+    state = reduce(state, message("a", 123, "one more"));
+    view.update(findChat(state, "a"), "op-1");
+    expect(texts()).toHaveLength(MESSAGES_PAGE);
+    expect(texts()[0]).toBe(`line ${123 - MESSAGES_PAGE + 1}`);
+    expect(list.querySelectorAll("[data-testid=message]")[MESSAGES_PAGE - 2]).toBe(kept);
+
+    // ...while further up, what the operator reads stays drawn
+    Object.defineProperty(list, "scrollHeight", { value: 5000, configurable: true });
+    Object.defineProperty(list, "clientHeight", { value: 400, configurable: true });
+    list.scrollTop = 1000;
+    state = reduce(state, message("a", 124, "and another"));
+    view.update(findChat(state, "a"), "op-1");
+    expect(texts()).toHaveLength(MESSAGES_PAGE + 1);
+    expect(texts()[0]).toBe(`line ${123 - MESSAGES_PAGE + 1}`);
+    expect(texts().at(-1)).toBe("and another");
+
+    const earlier = () => view.root.querySelector<HTMLButtonElement>("[data-testid=show-earlier]");
+    earlier()!.click();
+    expect(texts()).toHaveLength(2 * MESSAGES_PAGE + 1);
+    earlier()!.click();
+    expect(texts()).toHaveLength(123);
+    expect(texts()[0]).toBe("line 2");
+    expect(earlier()).toBeNull();
+
+    // another chat opens at one page again
+    state = reduce(state, { type: "session_started", session: session([summary("a", 1, "active"), summary("b", 2, "active")]) });
+    state = reduce(state, { type: "history", conversationId: "b", events: history });
+    view.update(findChat(state, "b"), "op-1");
+    expect(texts()).toHaveLength(MESSAGES_PAGE);
+    expect(earlier()).not.toBeNull();
   });
 });

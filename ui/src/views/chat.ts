@@ -23,6 +23,10 @@ export interface ChatActions extends ComposerActions, FileActions, SnipActions {
   openLink(href: string): void;
 }
 
+/** How many of a chat's newest items are drawn when it opens, and how many more each "Show
+ * earlier messages" adds: a long chat costs the page only what the operator looks at. */
+export const MESSAGES_PAGE = 50;
+
 const DELIVERY_LABELS = {
   queued: "Queued",
   sent: "Sent",
@@ -48,6 +52,11 @@ export class ChatPane {
   /** The node drawn for each item of the shown chat, with what it was drawn with: an item that
    * stays the same keeps its node across redraws. */
   private drawn = new Map<ChatItem, Drawn>();
+  /** The first line of the list while older items are not drawn: a button that draws them. */
+  private earlier = el("li", "earlier", undefined, "earlier-messages");
+  /** How many of the shown chat's newest items are drawn: a page when it opens, one more page
+   * with each "Show earlier messages", and each new item while the operator reads further up. */
+  private limit = MESSAGES_PAGE;
   private shown: { id: string | null; chat: Chat | null; operatorId: string } = {
     id: null,
     chat: null,
@@ -63,6 +72,7 @@ export class ChatPane {
     const empty = el("p", "chat-empty", "No chat selected. Calls appear here as tabs.", "no-chat");
     this.snip = new SnipPanel(actions);
     this.addFileTools();
+    this.addEarlierButton();
     this.root.append(
       empty,
       this.header,
@@ -95,6 +105,26 @@ export class ChatPane {
         this.actions.pasteScreenshot();
       }
     });
+  }
+
+  /** The "Show earlier messages" button; scrolling to the top of the list presses it too. */
+  private addEarlierButton(): void {
+    const button = el("button", "link-button", "Show earlier messages", "show-earlier");
+    button.addEventListener("click", () => this.showEarlier());
+    this.earlier.append(button);
+    this.messages.addEventListener("scroll", () => {
+      if (this.messages.scrollTop === 0 && this.earlier.isConnected) this.showEarlier();
+    });
+  }
+
+  /** Draws another page of older items, keeping the ones in view where they are. */
+  private showEarlier(): void {
+    const chat = this.shown.chat;
+    if (!chat) return;
+    const fromBottom = this.messages.scrollHeight - this.messages.scrollTop;
+    this.limit += MESSAGES_PAGE;
+    this.renderMessages(chat, this.shown.operatorId, false);
+    this.messages.scrollTop = this.messages.scrollHeight - fromBottom;
   }
 
   /** The logged-in operator, for placeholders such as `{operator.name}`. */
@@ -158,13 +188,21 @@ export class ChatPane {
     this.header.replaceChildren(who, buttons, this.headerTools);
   }
 
-  /** Draws the messages; with `switched` (another chat or operator) nothing drawn is reused. */
+  /** Draws the newest `limit` items; with `switched` (another chat or operator) nothing drawn
+   * is reused and the limit starts again at one page. While the list is scrolled to its end a
+   * new item takes the place of the oldest drawn one; further up, nothing moves out of view. */
   private renderMessages(chat: Chat, operatorId: string, switched: boolean): void {
     const atBottom =
       switched || this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
-    if (switched) this.drawn.clear();
+    if (switched) {
+      this.drawn.clear();
+      this.limit = MESSAGES_PAGE;
+    } else if (!atBottom) {
+      this.limit += appendedCount(this.shown.chat?.items ?? [], chat.items);
+    }
+    const hidden = Math.max(0, chat.items.length - this.limit);
     const drawn = new Map<ChatItem, Drawn>();
-    const nodes = chat.items.map((item) => {
+    const nodes = chat.items.slice(hidden).map((item) => {
       const delivery = deliveryState(item, chat, operatorId);
       const known = this.drawn.get(item);
       const node =
@@ -175,7 +213,7 @@ export class ChatPane {
       return node;
     });
     this.drawn = drawn;
-    placeChildren(this.messages, nodes);
+    placeChildren(this.messages, hidden > 0 ? [this.earlier, ...nodes] : nodes);
     if (atBottom) this.messages.scrollTop = this.messages.scrollHeight;
   }
 
@@ -215,6 +253,17 @@ interface Drawn {
   node: HTMLElement;
   delivery: DeliveryState | null;
   closed: boolean;
+}
+
+/** How many items `now` has after the last item of `before` (matched by key): the ones that
+ * arrived since. */
+function appendedCount(before: readonly ChatItem[], now: readonly ChatItem[]): number {
+  const last = before.at(-1);
+  if (!last) return 0;
+  for (let index = now.length - 1; index >= 0; index -= 1) {
+    if (now[index].key === last.key) return now.length - 1 - index;
+  }
+  return 0;
 }
 
 function visitorMeta(summary: ConversationSummary): string {
