@@ -406,6 +406,26 @@ impl WidgetVisitor {
         .await
     }
 
+    /// Waits until the operator's invitation shows `text` on screen: the box is unhidden and the
+    /// loader has grown the widget enough for it to be seen (until then its text reads empty).
+    pub async fn wait_for_invitation(&self, text: &str) -> anyhow::Result<()> {
+        eventually(&format!("the invitation {text:?}"), || async {
+            let shown = self
+                .client
+                .find_all(Locator::Css(
+                    "#sb-invitation:not([hidden]) .sb-invitation-text",
+                ))
+                .await?;
+            for element in shown {
+                if element.text().await? == text {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        })
+        .await
+    }
+
     /// Whether the chat button shows that an operator is online.
     pub async fn chat_button_online(&self) -> anyhow::Result<bool> {
         let launcher = self.client.find(Locator::Id("sb-launcher")).await?;

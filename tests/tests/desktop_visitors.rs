@@ -85,10 +85,9 @@ async fn operator_sees_the_visitors_pages_location_and_browser_and_invites_them_
     app.click("[data-testid=invite-send]").await?;
     app.wait_for_text("[data-testid=invite-status]", "Invitation sent")
         .await?;
-    let shown = visitor
-        .wait_for_css("#sb-invitation:not([hidden]) .sb-invitation-text")
+    visitor
+        .wait_for_invitation("Hi! Any questions about our plans?")
         .await?;
-    assert_eq!(shown.text().await?, "Hi! Any questions about our plans?");
     app.wait_for_text("[data-testid=visitor-chat]", "Invited by Ann Operator")
         .await?;
 
