@@ -16,6 +16,7 @@ use crate::keychain::{Keychain, Secret, StoredAccount};
 use crate::notify::Ringer;
 use crate::session::Session;
 use crate::state::{AppState, LoginScreen};
+use crate::team_notify::TeamNotices;
 
 /// How long logout and quit wait for the server before going on without it.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -213,6 +214,7 @@ async fn finish_session(
         notice,
     });
     app.state::<Ringer>().reset(app);
+    app.state::<TeamNotices>().reset(app);
     crate::tray::show_status(app, None);
     if let Err(error) = app.emit(ipc::SESSION_ENDED, SessionEnded { reason }) {
         tracing::warn!(%error, "could not tell the UI the session ended");

@@ -31,6 +31,7 @@ use crate::menu::MenuItems;
 use crate::notify::Ringer;
 use crate::preferences::PreferenceStore;
 use crate::state::AppState;
+use crate::team_notify::TeamNotices;
 
 /// Builds and runs the app until Quit.
 pub fn run() {
@@ -54,6 +55,7 @@ pub fn run() {
         .plugin(shortcuts::plugin())
         .manage(AppState::new(Keychain::for_profile(profile.as_deref())))
         .manage(Ringer::default())
+        .manage(TeamNotices::default())
         .manage(MenuItems::default())
         .manage(std::sync::Arc::new(transfers::Transfers::default()))
         .manage(std::sync::Arc::new(snip::Snipper::default()))

@@ -106,19 +106,19 @@ fn announce(app: &AppHandle, call: &ConversationSummary) {
     }
 }
 
-/// Closes shown notifications on a thread of their own: closing is a blocking D-Bus call,
+/// Closes shown notifications (by id) on a thread of their own: closing is a blocking D-Bus call,
 /// which must not run on (and would panic on) a thread of the async runtime.
-fn close_notifications(app: &AppHandle, ids: Vec<i32>) {
+pub(crate) fn close_notifications(app: &AppHandle, ids: Vec<i32>) {
     let app = app.clone();
     let spawned = std::thread::Builder::new()
         .name("close-notifications".into())
         .spawn(move || {
             if let Err(error) = app.notification().remove_active(ids) {
-                tracing::debug!(%error, "could not close call notifications");
+                tracing::debug!(%error, "could not close notifications");
             }
         });
     if let Err(error) = spawned {
-        tracing::warn!(%error, "could not close call notifications");
+        tracing::warn!(%error, "could not close notifications");
     }
 }
 

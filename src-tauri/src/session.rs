@@ -18,6 +18,7 @@ use url::Url;
 use crate::ipc::{self, SessionEventsJson, SessionView};
 use crate::keychain::Secret;
 use crate::notify::Ringer;
+use crate::team_notify::TeamNotices;
 
 /// The shortest time between two batches of events sent to the UI: an event that comes alone
 /// goes at once; a burst is gathered into a batch at most this often.
@@ -143,11 +144,12 @@ impl Session {
     /// Folds one event into the view and acts on it: the tray's status, the ringing calls,
     /// team notifications, and logging in again when the server refuses the session.
     fn follow(&self, app: &AppHandle, event: &ClientEvent) {
-        let (status_before, status_after, conversations) = {
+        let (status_before, status_after, conversations, operator_id) = {
             let mut view = lock(&self.view);
             let before = view.status;
             apply(&mut view, event);
-            (before, view.status, view.conversations.clone())
+            let operator_id = view.operator.id.clone();
+            (before, view.status, view.conversations.clone(), operator_id)
         };
         if status_before != status_after {
             crate::tray::show_status(app, Some(status_after));
@@ -161,7 +163,8 @@ impl Session {
                 });
             }
             ClientEvent::Server(frame) if ipc::forwards_to_ui(frame) => {
-                crate::team_notify::announce(app, frame);
+                app.state::<TeamNotices>()
+                    .on_event(app, frame, &operator_id);
             }
             _ => {}
         }
@@ -280,7 +283,7 @@ fn sort_newest_first(conversations: &mut [ConversationSummary]) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use switchboard_protocol::{
         ConversationEvent, OperatorRef, ReadMarks, RingEnd, Role, VisitorInfo,
@@ -306,7 +309,8 @@ mod tests {
         }
     }
 
-    fn call(id: &str, started_at: i64) -> ConversationSummary {
+    /// A ringing call `id`, for tests.
+    pub(crate) fn call(id: &str, started_at: i64) -> ConversationSummary {
         ConversationSummary {
             id: id.into(),
             state: ConversationState::Ringing,

@@ -43,6 +43,10 @@ async fn visitor_calls_and_operator_accepts_and_they_chat() -> anyhow::Result<()
     app.wait_for("[data-testid=chat-tab][data-state=active]")
         .await?;
     app.wait_for("[data-testid=end-chat]").await?;
+    // Accepted, the call's notification goes away.
+    notifications
+        .wait_for_close(Duration::from_secs(10))
+        .await?;
 
     // The visitor's text shows literally: markup stays text, the URL is a link.
     let message = app

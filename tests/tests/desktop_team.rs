@@ -323,6 +323,10 @@ async fn an_invited_operator_is_notified_and_joins_from_the_app() -> anyhow::Res
     app.click("[data-testid=join-chat]").await?;
     app.wait_for("[data-testid=chat-tab][data-state=active]")
         .await?;
+    // Answered, the invitation's notification goes away.
+    notifications
+        .wait_for_close(Duration::from_secs(10))
+        .await?;
     // She joins knowing what was said.
     app.wait_for_text("[data-testid=message-text]", "Can someone from sales help?")
         .await?;

@@ -1,5 +1,6 @@
 //! Watches the session bus for desktop notifications (`org.freedesktop.Notifications.Notify`
-//! calls), so a test can assert that the app raised one: the plugin's return value says nothing.
+//! calls), so a test can assert that the app raised one, and for `CloseNotification` calls, so it
+//! can assert that the app took one away: the plugin's return values say nothing.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use anyhow::{bail, Context};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 
-/// A running `dbus-monitor` that records notification calls.
+/// A running `dbus-monitor` that records notification calls (shown and closed).
 pub struct NotificationWatch {
     monitor: Child,
     lines: Lines<BufReader<ChildStdout>>,
@@ -21,6 +22,7 @@ impl NotificationWatch {
             .args([
                 "--session",
                 "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+                "type='method_call',interface='org.freedesktop.Notifications',member='CloseNotification'",
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -38,6 +40,20 @@ impl NotificationWatch {
 
     /// Waits for a notification whose text contains `text`.
     pub async fn wait_for(&mut self, text: &str, within: Duration) -> anyhow::Result<()> {
+        self.wait_for_line(text, within)
+            .await
+            .with_context(|| format!("no notification containing {text:?}"))
+    }
+
+    /// Waits for the app to close a notification it showed (a notification that merely times
+    /// out on screen closes without this call).
+    pub async fn wait_for_close(&mut self, within: Duration) -> anyhow::Result<()> {
+        self.wait_for_line("member=CloseNotification", within)
+            .await
+            .context("no notification was closed")
+    }
+
+    async fn wait_for_line(&mut self, text: &str, within: Duration) -> anyhow::Result<()> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             match tokio::time::timeout_at(deadline, self.lines.next_line()).await {
@@ -45,7 +61,7 @@ impl NotificationWatch {
                 Ok(Ok(Some(_))) => {}
                 Ok(Ok(None)) => bail!("dbus-monitor stopped"),
                 Ok(Err(error)) => return Err(error.into()),
-                Err(_) => bail!("no notification containing {text:?} within {within:?}"),
+                Err(_) => bail!("nothing within {within:?}"),
             }
         }
     }
