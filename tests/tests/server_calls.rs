@@ -346,6 +346,38 @@ async fn a_new_session_lists_open_chats_in_its_welcome() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_chat_accepted_on_one_device_shows_on_the_operators_others() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    server
+        .add_operator("ann@example.com", "Ann", PASSWORD)
+        .await?;
+    // Away: the call rings for nobody, so the second session has not heard of it.
+    let (mut phone, _) =
+        RawAgent::connect_with_status(&server, "ann@example.com", PASSWORD, Status::Away).await?;
+    let (mut desktop, _) = RawAgent::connect(&server, "ann@example.com", PASSWORD).await?;
+    let (mut visitor, _) = RawVisitor::connect(&server, None, None).await?;
+    let id = call(&mut visitor, "").await?;
+    phone
+        .request(AgentRequest::Accept {
+            req: 2,
+            conversation_id: id.clone(),
+        })
+        .await?;
+    let shown = desktop
+        .wait_for(|event| match event {
+            AgentEvent::ConversationUpdated { conversation } if conversation.id == id => {
+                Some(conversation.clone())
+            }
+            _ => None,
+        })
+        .await?;
+    assert_eq!(shown.state, ConversationState::Active);
+    assert_eq!(shown.operators.len(), 1);
+    assert_eq!(shown.operators[0].name, "Ann");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_required_survey_field_must_be_answered() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let required = r#"[{"key":"name","label":"Your name","kind":"text","required":true}]"#;

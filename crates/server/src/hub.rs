@@ -625,6 +625,8 @@ impl Hub {
             live.push_agent(other, &stopped);
         }
         live.forget_rung(conversation_id, &rung);
+        // the operator's other sessions list the chat too, even those it did not ring for
+        live.push_conversation_update(conversation_id);
         live.team_changed([operator_id]);
         live.sync_rings(self.clock.now());
         live.chat_changed(conversation_id);

@@ -98,7 +98,8 @@ async fn main() -> anyhow::Result<()> {
     let (idle_kib, idle_parts) = memory::tree_pss_kib(launched.pid())?;
     println!("app idle: {idle_kib} KiB PSS = {}", idle_parts.join(" + "));
 
-    fill_chats(&server, args.chats, args.messages).await?;
+    // the visitors stay on the site until the reading: twenty chats going on
+    let visitors = fill_chats(&server, args.chats, args.messages).await?;
     tokio::time::sleep(settle).await;
     let (busy_kib, busy_parts) = memory::tree_pss_kib(launched.pid())?;
     println!(
@@ -108,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
         busy_parts.join(" + ")
     );
     launched.stop().await?;
+    drop(visitors);
 
     let page = format!("http://{}/api/v1/health", server.address());
     let mut bare = Launched::start(
@@ -136,8 +138,12 @@ fn median_ms(samples: Vec<Duration>) -> f64 {
 
 /// Opens `chats` chats accepted by the benchmark operator and fills each with `messages`
 /// messages; returns once the app (the operator's other session) has received every one, as
-/// its delivered receipts show.
-async fn fill_chats(server: &BenchServer, chats: usize, messages: u32) -> anyhow::Result<()> {
+/// its delivered receipts show, with the visitors' sockets (the chats end when they close).
+async fn fill_chats(
+    server: &BenchServer,
+    chats: usize,
+    messages: u32,
+) -> anyhow::Result<Vec<Socket>> {
     let http = reqwest::Client::new();
     let mut pairs = Vec::with_capacity(chats);
     for _ in 0..chats {
@@ -170,23 +176,23 @@ async fn fill_chats(server: &BenchServer, chats: usize, messages: u32) -> anyhow
         .await?;
         pairs.push((id, operator, visitor));
     }
-    try_join_all(
+    let visitors = try_join_all(
         pairs
             .into_iter()
             .map(|(id, operator, visitor)| converse(id, operator, visitor, messages)),
     )
     .await?;
-    Ok(())
+    Ok(visitors)
 }
 
 /// Alternates visitor and operator messages at a pace under the per-connection rate limit,
-/// then waits for the app's delivered receipt of the last one.
+/// then waits for the app's delivered receipt of the last one; returns the visitor's socket.
 async fn converse(
     id: String,
     operator: Socket,
     mut visitor: Socket,
     messages: u32,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Socket> {
     // The operator's bench socket gets every event of all chats: drain it so it keeps up.
     let (mut to_server, mut from_server) = operator.split();
     let drain = tokio::spawn(async move { while let Some(Ok(_)) = from_server.next().await {} });
@@ -226,5 +232,5 @@ async fn converse(
         }
     }
     drain.abort();
-    Ok(())
+    Ok(visitor)
 }
