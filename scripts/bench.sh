@@ -11,8 +11,10 @@ scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 npm --prefix widget run build
 npm --prefix ui run build
-cargo build --release -p switchboard-server -p switchboard-desktop -p switchboard-bench --bins
-cargo build --release -p switchboard-desktop --example bare_window --example snip_encode
+# one invocation: the same packages with the same features (a second `cargo build` with other
+# packages would build the dependencies again)
+cargo build --release -p switchboard-server -p switchboard-desktop -p switchboard-bench --bins \
+  --example bare_window --example snip_encode
 
 printf '\n==== server: 10,000 idle visitors, 1,000 chatting pairs at 1,000 msg/s ====\n'
 target/release/switchboard-bench --idle 10000 --pairs 1000 --rate 1000 --seconds 20 "$@"

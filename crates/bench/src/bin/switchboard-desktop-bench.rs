@@ -4,8 +4,7 @@
 //!
 //! ```text
 //! npm --prefix ui run build
-//! cargo build --release -p switchboard-server -p switchboard-desktop -p switchboard-bench --bins
-//! cargo build --release -p switchboard-desktop --example bare_window
+//! cargo build --release -p switchboard-server -p switchboard-desktop -p switchboard-bench --bins --example bare_window
 //! scripts/desktop-session.sh target/release/switchboard-desktop-bench
 //! ```
 
