@@ -196,6 +196,8 @@ async fn converse(
     let (mut to_server, mut from_server) = operator.split();
     let drain = tokio::spawn(async move { while let Some(Ok(_)) = from_server.next().await {} });
     let mut pace = tokio::time::interval(Duration::from_millis(60));
+    // a late tick waits: a burst of catch-up messages would trip the server's flood limit
+    pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     for n in 0..messages {
         pace.tick().await;
         let text = format!("message {n} of a long support conversation about an order");
