@@ -10,6 +10,7 @@ pub mod instance;
 pub mod ipc;
 pub mod keychain;
 pub mod local_file;
+mod locks;
 pub mod menu;
 pub mod notify;
 pub mod preferences;

@@ -3,7 +3,7 @@
 //! connection, open and ringing conversations) that the tray, the notifications and a reloaded
 //! UI read.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use switchboard_client::{AgentClient, ClientEvent, ConnectionState};
@@ -17,6 +17,7 @@ use url::Url;
 
 use crate::ipc::{self, SessionEventsJson, SessionView};
 use crate::keychain::Secret;
+use crate::locks::lock;
 use crate::notify::Ringer;
 use crate::team_notify::TeamNotices;
 
@@ -169,10 +170,6 @@ impl Session {
             _ => {}
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Folds one client event into the view.

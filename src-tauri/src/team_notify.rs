@@ -5,7 +5,7 @@
 //! lapses.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 use switchboard_protocol::{AgentEvent, RingEnd};
 use tauri::AppHandle;
@@ -47,9 +47,7 @@ impl TeamNotices {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.invitations
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        crate::locks::lock(&self.invitations)
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use switchboard_client::{ClientError, FileTransfers, Progress};
@@ -14,6 +14,7 @@ use tauri::{AppHandle, Emitter};
 
 use crate::error::AppError;
 use crate::ipc::{self, TransferDirection, TransferState, TransferUpdate};
+use crate::locks::lock;
 
 /// Progress reaches the UI at most this often per transfer.
 const REPORT_EVERY: Duration = Duration::from_millis(100);
@@ -32,10 +33,6 @@ pub struct Transfers {
     next: AtomicU64,
     running: Mutex<HashMap<String, Running>>,
     saved: Mutex<HashSet<PathBuf>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn emit(app: &AppHandle, update: &TransferUpdate) {

@@ -7,7 +7,7 @@
 pub mod annotate;
 
 use std::io::Cursor;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use base64::Engine;
@@ -18,6 +18,7 @@ use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use ts_rs::TS;
 
 use crate::error::AppError;
+use crate::locks::lock;
 
 /// Labels of overlay windows start with this (see `capabilities/snip.json`).
 pub const OVERLAY_PREFIX: &str = "snip-";
@@ -58,10 +59,6 @@ pub struct Snipper {
     frames: Mutex<Vec<Arc<Frame>>>,
     pending: Mutex<Option<RgbaImage>>,
     started: Mutex<Option<Instant>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn snip_error(error: impl std::fmt::Display) -> AppError {
