@@ -4,5 +4,20 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    #[cfg(target_os = "linux")]
+    draw_without_compositing();
     switchboard_desktop::run();
+}
+
+/// Makes WebKitGTK draw the window without accelerated compositing unless the user chose
+/// otherwise: it keeps the web process about 100 MiB smaller with many chats open, and a chat
+/// window has no animation that needs the GPU. Setting `WEBKIT_DISABLE_COMPOSITING_MODE=0`
+/// turns compositing back on.
+#[cfg(target_os = "linux")]
+fn draw_without_compositing() {
+    const VARIABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(VARIABLE).is_none() {
+        // First thing in `main`: no other thread exists yet to read the environment.
+        std::env::set_var(VARIABLE, "1");
+    }
 }

@@ -4,13 +4,15 @@
 //!
 //! [`visitor`] is the other side of a chat: a raw visitor socket, as the widget would open;
 //! [`notifications`] sees the notifications the app raises (a link to cut is
-//! [`crate::chaos_proxy::ChaosProxy`]); [`tray`] is the panel that shows the tray icon; [`x11`] and [`menu`] press real keys.
+//! [`crate::chaos_proxy::ChaosProxy`]); [`tray`] is the panel that shows the tray icon;
+//! [`x11`] and [`menu`] press real keys; [`window_shot`] takes screenshots.
 
 pub mod files;
 pub mod menu;
 pub mod notifications;
 pub mod tray;
 pub mod visitor;
+pub mod window_shot;
 pub mod x11;
 
 use std::path::PathBuf;
@@ -300,9 +302,10 @@ impl DesktopApp {
             .await
     }
 
-    /// Saves a PNG screenshot as `<repo>/test-artifacts/<name>.png`.
+    /// Saves a PNG screenshot of the main window as `<repo>/test-artifacts/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
-        let png = self.client().screenshot().await?;
+        let group = self.driver.id().context("the driver has ended")?;
+        let png = window_shot::main_window_png(group).await?;
         let path = artifacts_dir().join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)

@@ -111,23 +111,42 @@ async fn main() -> anyhow::Result<()> {
     drop(visitors);
 
     let page = format!("http://{}/api/v1/health", server.address());
-    let mut bare = Launched::start(
-        &args.release_dir.join("examples/bare_window"),
-        &[("BARE_WINDOW_URL", page)],
-    )?;
-    bare.wait_for("bare-window: ready").await?;
-    tokio::time::sleep(settle).await;
-    let (bare_kib, bare_parts) = memory::tree_pss_kib(bare.pid())?;
-    println!(
-        "bare Tauri window: {bare_kib} KiB PSS = {}",
-        bare_parts.join(" + ")
-    );
-    bare.stop().await?;
+    let bare_window = args.release_dir.join("examples/bare_window");
+    let bare_kib = measure_bare_window(&bare_window, &page, &[], settle).await?;
     println!(
         "ratio (app with chats / bare window): {:.2}",
         busy_kib as f64 / bare_kib.max(1) as f64
     );
+    if cfg!(target_os = "linux") {
+        // the app turns WebKitGTK's accelerated compositing off; the same for the bare window
+        let drawn_alike = [("WEBKIT_DISABLE_COMPOSITING_MODE", "1".to_string())];
+        let alike_kib = measure_bare_window(&bare_window, &page, &drawn_alike, settle).await?;
+        println!(
+            "ratio (app with chats / bare window without compositing): {:.2}",
+            busy_kib as f64 / alike_kib.max(1) as f64
+        );
+    }
     Ok(())
+}
+
+/// Starts the bare Tauri window on `page` with extra environment, lets it settle and returns
+/// its memory (KiB PSS), printing the parts.
+async fn measure_bare_window(
+    bin: &std::path::Path,
+    page: &str,
+    env: &[(&str, String)],
+    settle: Duration,
+) -> anyhow::Result<u64> {
+    let mut environment = vec![("BARE_WINDOW_URL", page.to_string())];
+    environment.extend_from_slice(env);
+    let mut bare = Launched::start(bin, &environment)?;
+    bare.wait_for("bare-window: ready").await?;
+    tokio::time::sleep(settle).await;
+    let (kib, parts) = memory::tree_pss_kib(bare.pid())?;
+    let drawn = env.iter().map(|(key, value)| format!(" ({key}={value})")).collect::<String>();
+    println!("bare Tauri window{drawn}: {kib} KiB PSS = {}", parts.join(" + "));
+    bare.stop().await?;
+    Ok(kib)
 }
 
 fn median_ms(samples: Vec<Duration>) -> f64 {
