@@ -143,8 +143,14 @@ async fn measure_bare_window(
     bare.wait_for("bare-window: ready").await?;
     tokio::time::sleep(settle).await;
     let (kib, parts) = memory::tree_pss_kib(bare.pid())?;
-    let drawn = env.iter().map(|(key, value)| format!(" ({key}={value})")).collect::<String>();
-    println!("bare Tauri window{drawn}: {kib} KiB PSS = {}", parts.join(" + "));
+    let drawn = env
+        .iter()
+        .map(|(key, value)| format!(" ({key}={value})"))
+        .collect::<String>();
+    println!(
+        "bare Tauri window{drawn}: {kib} KiB PSS = {}",
+        parts.join(" + ")
+    );
     bare.stop().await?;
     Ok(kib)
 }
