@@ -10,6 +10,7 @@
 pub mod files;
 pub mod menu;
 pub mod notifications;
+pub mod processes;
 pub mod tray;
 pub mod visitor;
 pub mod window_shot;
@@ -300,6 +301,12 @@ impl DesktopApp {
     pub async fn send_message(&self, text: &str) -> anyhow::Result<()> {
         self.fill("[data-testid=composer]", &format!("{text}\u{E007}"))
             .await
+    }
+
+    /// The environment variable `name` as WebKit's web process of this app has it.
+    pub fn web_process_variable(&self, name: &str) -> anyhow::Result<Option<String>> {
+        let group = self.driver.id().context("the driver has ended")?;
+        processes::variable_of(group, "WebKitWebProces", name)
     }
 
     /// Saves a PNG screenshot of the main window as `<repo>/test-artifacts/<name>.png`.

@@ -2,8 +2,8 @@
 //! in Settings snips (a real X key event), a conflicting one is refused with the reason, the
 //! choices (with start at login and the visual-only alert) and the open page and tab survive a
 //! restart, the window comes back with its size, launching the app a second time brings the
-//! running window forward instead of starting another one, and an operator can do a whole
-//! chat with the keyboard alone.
+//! running window forward instead of starting another one, an operator can do a whole chat
+//! with the keyboard alone, and WebKit draws without accelerated compositing on Linux.
 
 use std::time::{Duration, Instant};
 
@@ -419,4 +419,21 @@ async fn the_window_comes_back_with_its_size_after_quit() -> anyhow::Result<()> 
     app.wait_for("[data-testid=login-screen]").await?;
     assert_eq!(app.client().get_window_size().await?, (820, 560));
     app.quit().await
+}
+
+#[tokio::test]
+async fn webkit_draws_without_compositing_unless_the_user_set_it() -> anyhow::Result<()> {
+    const VARIABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    let app = DesktopApp::start().await?;
+    app.wait_for("[data-testid=login-screen]").await?;
+    assert_eq!(app.web_process_variable(VARIABLE)?.as_deref(), Some("1"));
+    app.quit().await?;
+
+    // the user's own choice stays
+    let profile = format!("test-{}", uuid::Uuid::new_v4());
+    let app = DesktopApp::start_with(&profile, &[(VARIABLE, "0")]).await?;
+    app.wait_for("[data-testid=login-screen]").await?;
+    assert_eq!(app.web_process_variable(VARIABLE)?.as_deref(), Some("0"));
+    app.quit().await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Context};
 
+use super::processes::process_group;
 use super::x11::xdotool;
 
 /// Title of the app's main window.
@@ -63,16 +64,4 @@ fn capture(placement: Placement) -> anyhow::Result<Vec<u8>> {
     let mut png = std::io::Cursor::new(Vec::new());
     window.write_to(&mut png, image::ImageFormat::Png)?;
     Ok(png.into_inner())
-}
-
-/// The process group of `pid`, from `/proc/<pid>/stat`.
-fn process_group(pid: &str) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // fields after the command name: state, parent, process group, ...
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(2)?
-        .parse()
-        .ok()
 }
