@@ -9,13 +9,22 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 stage() { printf '\n\033[1;34m==== %s ====\033[0m\n' "$*"; }
+# how long each stage took, printed as it ends and all together at the end
+timings=()
+stage_started=$SECONDS
+stage_done() {
+  local took=$((SECONDS - stage_started))
+  timings+=("$(printf '%4d:%02d  %s' $((took / 60)) $((took % 60)) "$current_stage")")
+  printf '\033[1;34m---- %s: %d:%02d (total %d:%02d)\033[0m\n' "$current_stage" \
+    $((took / 60)) $((took % 60)) $((SECONDS / 60)) $((SECONDS % 60))
+}
 failed() {
   local code=$?
   printf '\n\033[1;31m#### SWITCHBOARD TESTS FAILED (stage: %s, exit %s) ####\033[0m\n' "${current_stage:-setup}" "$code" >&2
   exit "$code"
 }
 trap failed ERR
-run_stage() { current_stage="$1"; stage "$1"; shift; "$@"; }
+run_stage() { current_stage="$1"; stage "$1"; shift; stage_started=$SECONDS; "$@"; stage_done; }
 
 run_stage "setup" scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -48,4 +57,5 @@ install_test() {
 run_stage "install: the .deb in a clean Debian 12 root" install_test
 
 trap - ERR
-printf '\n\033[1;32m==== all Switchboard tests passed ====\033[0m\n'
+printf '\n%s\n' "${timings[@]}"
+printf '\n\033[1;32m==== all Switchboard tests passed in %d:%02d ====\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60))
