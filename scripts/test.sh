@@ -46,7 +46,6 @@ run_stage "rust: all crates, server, browser and desktop e2e (nextest)" \
 run_stage "rust: the server suites again on PostgreSQL (throwaway server per test)" \
   env SWITCHBOARD_TEST_DATABASE=postgres cargo nextest run --workspace --no-fail-fast \
   -E '(binary(server_*) - binary(server_cluster)) | binary(hostile_protocol) | binary(client_agent) | (binary(stress_soak) - test(cluster))'
-run_stage "fuzz: saved inputs, then 30 s per target" scripts/fuzz.sh 30
 
 # The .deb installed with apt into a clean Debian 12 root and started there; skipped (77)
 # where the machine cannot (not root, no Debian mirror).

@@ -1,4 +1,4 @@
-//! Fuzz target: see [`switchboard_fuzz::message_text`].
+//! Fuzz target: see [`switchboard_fuzz_checks::message_text`].
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| switchboard_fuzz::message_text::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| switchboard_fuzz_checks::message_text::check(data));

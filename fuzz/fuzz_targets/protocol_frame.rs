@@ -1,4 +1,4 @@
-//! Fuzz target: see [`switchboard_fuzz::protocol_frame`].
+//! Fuzz target: see [`switchboard_fuzz_checks::protocol_frame`].
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| switchboard_fuzz::protocol_frame::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| switchboard_fuzz_checks::protocol_frame::check(data));

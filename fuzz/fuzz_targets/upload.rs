@@ -1,4 +1,4 @@
-//! Fuzz target: see [`switchboard_fuzz::upload`].
+//! Fuzz target: see [`switchboard_fuzz_checks::upload`].
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| switchboard_fuzz::upload::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| switchboard_fuzz_checks::upload::check(data));

@@ -1,12 +1,12 @@
-//! Every saved input of every fuzz target (the seeds in `seeds/<target>/`, and the local
-//! corpus in `corpus/<target>/` when a fuzz run left one) through the same checks, on stable
-//! Rust: `cargo test --manifest-path fuzz/Cargo.toml`. A crash a fuzz run finds is fixed and
-//! its input saved under `seeds/` so it stays fixed.
+//! Every saved input of every fuzz target (the seeds in `fuzz/seeds/<target>/`, and the local
+//! corpus in `fuzz/corpus/<target>/` when a fuzz run left one) through the same checks, with
+//! the workspace's other tests. A crash a fuzz run finds is fixed and its input saved under
+//! `fuzz/seeds/` so it stays fixed.
 
 use std::path::Path;
 
 fn run_saved_inputs(target: &str, check: fn(&[u8])) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
     let mut inputs = 0;
     for dir in ["seeds", "corpus"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
@@ -25,15 +25,15 @@ fn run_saved_inputs(target: &str, check: fn(&[u8])) {
 
 #[test]
 fn protocol_frame_inputs_keep_every_invariant() {
-    run_saved_inputs("protocol_frame", switchboard_fuzz::protocol_frame::check);
+    run_saved_inputs("protocol_frame", switchboard_fuzz_checks::protocol_frame::check);
 }
 
 #[test]
 fn message_text_inputs_keep_every_invariant() {
-    run_saved_inputs("message_text", switchboard_fuzz::message_text::check);
+    run_saved_inputs("message_text", switchboard_fuzz_checks::message_text::check);
 }
 
 #[test]
 fn upload_inputs_keep_every_invariant() {
-    run_saved_inputs("upload", switchboard_fuzz::upload::check);
+    run_saved_inputs("upload", switchboard_fuzz_checks::upload::check);
 }
