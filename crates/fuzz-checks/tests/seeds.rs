@@ -25,7 +25,10 @@ fn run_saved_inputs(target: &str, check: fn(&[u8])) {
 
 #[test]
 fn protocol_frame_inputs_keep_every_invariant() {
-    run_saved_inputs("protocol_frame", switchboard_fuzz_checks::protocol_frame::check);
+    run_saved_inputs(
+        "protocol_frame",
+        switchboard_fuzz_checks::protocol_frame::check,
+    );
 }
 
 #[test]
