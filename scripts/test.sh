@@ -56,5 +56,6 @@ install_test() {
 run_stage "install: the .deb in a clean Debian 12 root" install_test
 
 trap - ERR
-printf '\n%s\n' "${timings[@]}"
+printf '\n'
+printf '%s\n' "${timings[@]}"
 printf '\n\033[1;32m==== all Switchboard tests passed in %d:%02d ====\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60))
