@@ -2,7 +2,7 @@
 # Fuzzes every target in fuzz/ for a short while (default 30 s each): the wire decoder, the
 # message-text pipeline (/nosmile, emoticons, links) and resumable uploads. libFuzzer replays
 # every saved input (seeds/ and corpus/) before it mutates, so a saved crash fails at once
-# (`cargo test` in fuzz/ replays them without fuzzing). Uses a nightly toolchain with AddressSanitizer when one is
+# (the test suite replays them without fuzzing: crates/fuzz-checks). Uses a nightly toolchain with AddressSanitizer when one is
 # installed; otherwise stable Rust with RUSTC_BOOTSTRAP=1 and no sanitizer (the code is safe
 # Rust, and the invariant checks still run). New corpus entries go to fuzz/corpus/<target>;
 # a crash lands in fuzz/artifacts/<target> and fails the script.
