@@ -305,17 +305,20 @@ impl DesktopApp {
 
     /// The environment variable `name` as WebKit's web process of this app has it.
     pub fn web_process_variable(&self, name: &str) -> anyhow::Result<Option<String>> {
-        let group = self.driver.id().context("the driver has ended")?;
-        processes::variable_of(group, "WebKitWebProces", name)
+        processes::variable_of(self.process_group()?, "WebKitWebProces", name)
     }
 
     /// Saves a PNG screenshot of the main window as `<repo>/test-artifacts/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
-        let group = self.driver.id().context("the driver has ended")?;
-        let png = window_shot::main_window_png(group).await?;
+        let png = window_shot::main_window_png(self.process_group()?).await?;
         let path = artifacts_dir().join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// The process group of the driver, the app and WebKit's processes (the driver's pid).
+    fn process_group(&self) -> anyhow::Result<u32> {
+        self.driver.id().context("the driver has ended")
     }
 
     async fn save_failure_screenshot(&self, what: &str) {

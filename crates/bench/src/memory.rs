@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use switchboard_tests::desktop::processes;
+
 /// PSS of `root` and every descendant, in KiB; the processes counted.
 pub fn tree_pss_kib(root: u32) -> anyhow::Result<(u64, Vec<String>)> {
     let parents = parent_map()?;
@@ -31,23 +33,10 @@ pub fn tree_pss_kib(root: u32) -> anyhow::Result<(u64, Vec<String>)> {
 }
 
 fn parent_map() -> anyhow::Result<HashMap<u32, u32>> {
-    let mut parents = HashMap::new();
-    for entry in std::fs::read_dir("/proc")? {
-        let Ok(pid) = entry?.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // The command name is in parentheses and may contain spaces: fields follow the last ')'.
-        let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
-            continue;
-        };
-        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
-            parents.insert(pid, ppid);
-        }
-    }
-    Ok(parents)
+    Ok(processes::all_pids()?
+        .into_iter()
+        .filter_map(|pid| Some((pid, processes::parent(pid)?)))
+        .collect())
 }
 
 fn pss_kib(pid: u32) -> Option<u64> {
@@ -59,7 +48,5 @@ fn pss_kib(pid: u32) -> Option<u64> {
 }
 
 fn process_name(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|name| name.trim().to_string())
-        .unwrap_or_else(|_| pid.to_string())
+    processes::command_name(pid).unwrap_or_else(|| pid.to_string())
 }

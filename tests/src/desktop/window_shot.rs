@@ -28,8 +28,8 @@ pub async fn main_window_png(group: u32) -> anyhow::Result<Vec<u8>> {
 async fn main_window_placement(group: u32) -> anyhow::Result<Placement> {
     let found = xdotool(&["search", "--onlyvisible", "--name", MAIN_WINDOW_TITLE]).await?;
     for id in found.lines() {
-        let pid = xdotool(&["getwindowpid", id]).await?;
-        if process_group(pid.trim()) == Some(group) {
+        let pid = xdotool(&["getwindowpid", id]).await?.trim().parse().ok();
+        if pid.and_then(process_group) == Some(group) {
             return parse_geometry(&xdotool(&["getwindowgeometry", "--shell", id]).await?);
         }
     }
